@@ -1,0 +1,48 @@
+"""Length-preserving text normalization, so offsets found on the normalized text are source offsets.
+
+Full-width ASCII becomes ASCII (１２０ -> 120, ％ -> %), and traditional characters become
+simplified (億 -> 亿). Whitespace and CJK punctuation are left alone: the normalized string has
+exactly the length of the input.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# Full-width forms kept as they are: the Chinese comma and semicolon separate clauses, and
+# turning them into ASCII would let "5，300" read as a thousands separator.
+_KEEP_FULLWIDTH = {"，", "；", "：", "（", "）", "！", "？"}
+_FULLWIDTH = {
+    chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP_FULLWIDTH
+}
+_EXTRA = {"－": "-", "—": "-", "–": "-", "～": "~", "〜": "~", "．": ".", "﹪": "%"}
+_TABLE = str.maketrans({**_FULLWIDTH, **_EXTRA})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+    except ImportError:  # conversion is optional; simplified text needs none
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified with OpenCC, one character for one character."""
+    converter = _t2s()
+    if converter is None or text.isascii():
+        return text
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase rule changed the length: fall back to character-by-character conversion.
+    chars = [converter.convert(ch) for ch in text]
+    return "".join(c if len(c) == 1 else ch for c, ch in zip(chars, text))
+
+
+def normalize(text: str) -> str:
+    """Map full-width forms and traditional characters; `len(result) == len(text)`."""
+    result = to_simplified(text.translate(_TABLE))
+    assert len(result) == len(text)
+    return result

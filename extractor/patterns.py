@@ -1,0 +1,57 @@
+"""Regular expressions built from the rule tables: numeral slots, units, bounds, change words.
+
+Rule patterns may use `{num}` (any numeral), `{cn}` (a Chinese numeral) and `{den}` (a fraction's
+denominator); `compile_slots` expands them. Everything here is compiled once per rule set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from .rules import NumeralTables
+
+ARABIC = r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+
+
+def char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(regex.escape(c) for c in sorted(set(chars))) + "]"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Longest first, so 千瓦时 wins over 千瓦 and 个百分点 over 个."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    parts = []
+    for word in ordered:
+        part = regex.escape(word)
+        if word[-1:].isascii() and word[-1:].isalpha():
+            part += r"(?![A-Za-z])"  # 5GW is a unit, 5G is not 5 grams
+        parts.append(part)
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+def chinese_numeral(tables: NumeralTables) -> str:
+    digits = char_class(list(tables.digits) + list(tables.places) + list(tables.magnitudes)
+                        + list(tables.tens) + [tables.vague_digit])
+    plain = char_class(tables.digits)
+    vague = char_class(tables.vague_prefix)
+    big = char_class(list(tables.places) + list(tables.magnitudes))
+    point = regex.escape(tables.decimal_point)
+    return (
+        f"(?:{vague}(?={big}))?{digits}+"
+        f"(?:{point}{plain}+{char_class(tables.magnitudes)}*)?"
+    )
+
+
+def numeral(tables: NumeralTables) -> str:
+    return f"(?:{ARABIC}|{chinese_numeral(tables)})"
+
+
+def compile_slots(source: str, tables: NumeralTables, flags: int = 0) -> regex.Pattern:
+    expanded = (
+        source.replace("{num}", numeral(tables))
+        .replace("{cn}", chinese_numeral(tables))
+        .replace("{den}", chinese_numeral(tables))
+    )
+    return regex.compile(expanded, flags | regex.V1)

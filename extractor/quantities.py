@@ -1,0 +1,311 @@
+"""Find quantities on characters: number + unit with bounds and ranges, and whole-mention patterns.
+
+Matching works on the normalized text (same length as the source), so every offset is a source
+offset. `QuantityMatcher.find(text)` is pure: it returns the kept candidates and the dropped ones
+with the reason, which `zh-extract explain` prints. The spaCy component in `components.py` maps
+the kept ones to token spans.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import regex
+
+from .numerals import NumeralError, parse_numeral
+from .patterns import alternation, char_class, compile_slots, numeral
+from .rules import Pattern, RuleSet
+from .traps import TrapMatcher, TrapSpan
+
+MAGNITUDE_RULE = "number.magnitude"
+BARE_RULE = "number.bare"
+
+
+@dataclass(frozen=True)
+class UnitDef:
+    id: str
+    dimension: str
+    canonical: str
+    factor: Fraction
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A quantity found in the text, before it becomes a record."""
+
+    start: int
+    end: int
+    number: Fraction
+    number_max: Fraction | None
+    value: Fraction
+    value_max: Fraction | None
+    unit: str | None
+    dimension: str
+    comparator: str
+    change: bool
+    direction: str | None
+    rule: str
+    rules: tuple[str, ...]
+    unit_span: tuple[int, int] | None = None  # where unit_text stands, to read it from the source
+    latent: bool = False
+    priority: int = 0  # patterns (ranks) win ties against number + unit
+
+
+@dataclass(frozen=True)
+class Dropped:
+    candidate: Candidate
+    reason: str
+
+
+@dataclass
+class Found:
+    kept: list[Candidate] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    traps: list[TrapSpan] = field(default_factory=list)
+
+
+class QuantityMatcher:
+    """Everything compiled from one rule set; build it with `matcher_for(rules)`."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rules = rules
+        tables = rules.numerals
+        self.units: dict[str, UnitDef] = {}
+        self.before_units: dict[str, UnitDef] = {}
+        for unit in rules.units:
+            target = self.before_units if unit.before else self.units
+            for alias in unit.aliases:
+                target[alias] = UnitDef(unit.id, unit.dimension, unit.canonical, unit.factor)
+        for counter in rules.counters:
+            for word in counter.words:
+                self.units[word] = UnitDef(counter.id, counter.dimension, word, Fraction(1))
+        self.bounds_before = {w: b for b in rules.bounds if b.position == "before" for w in b.words}
+        self.bounds_after = {w: b for b in rules.bounds if b.position == "after" for w in b.words}
+        self.change_words = {w: c for c in rules.changes for w in c.words}
+        self.prefixes = {p.text: p.factor for p in rules.prefixes}
+        self.approx = set(tables.approx_suffix)
+
+        num = numeral(tables)
+        mags = char_class(self.prefixes) if self.prefixes else "(?!)"
+        approx = char_class(self.approx) if self.approx else "(?!)"
+        unit = alternation(self.units)
+        def one(i: int) -> str:  # a number, 多/余, multipliers and an optional unit
+            return (
+                f"(?P<n{i}>{num})(?P<a{i}>{approx})?"
+                f"(?:(?P<m{i}>{mags}*?)(?P<b{i}>{approx})?(?P<u{i}>{unit})"
+                f"|(?P<m{i}>{mags}*)(?P<b{i}>{approx})?)"
+            )
+
+        pre = f"(?P<pre>{alternation(self.bounds_before)})?"
+        post = f"(?P<post>{alternation(self.bounds_after)})?"
+        written = f"(?P<bu>{alternation(self.before_units)})(?P<n1>{num})"
+        sep = "(?P<sep>[-~至到])"
+        self.range_re = regex.compile(
+            f"{pre}(?:{written}|{one(1)}(?:{sep}{one(2)})?){post}", regex.V1
+        )
+        self.single_re = regex.compile(f"{pre}(?:{written}|{one(1)}){post}", regex.V1)
+        self.post_re = regex.compile(post, regex.V1)
+        links = alternation(rules.link_words) + "?" if rules.link_words else ""
+        self.change_re = regex.compile(f"(?P<w>{alternation(self.change_words)}){links}$", regex.V1)
+        self.patterns: list[tuple[Pattern, regex.Pattern]] = [
+            (p, compile_slots(p.pattern, tables)) for p in rules.patterns
+        ]
+        self.traps = TrapMatcher(rules)
+
+    # ------------------------------------------------------------------ find
+
+    def find(self, text: str, *, latent: bool = False, timeout: float | None = None) -> Found:
+        """All quantities in normalized `text`; overlaps and traps are settled here."""
+        found = Found(traps=self.traps.find(text, timeout=timeout))
+        candidates = list(self._patterns(text, timeout)) + list(self._numbers(text, timeout))
+        for cand in candidates:
+            trap = next((t for t in found.traps if t.start < cand.end and cand.start < t.end), None)
+            if trap is not None:
+                found.dropped.append(Dropped(cand, f"inside {trap.trap} ({trap.rule})"))
+            elif cand.latent and not latent:
+                found.dropped.append(Dropped(cand, "bare number without unit (latent)"))
+            else:
+                found.kept.append(cand)
+        found.kept, lost = _resolve_overlaps(found.kept)
+        found.dropped.extend(Dropped(c, "overlaps a longer or ranked match") for c in lost)
+        return found
+
+    def _patterns(self, text: str, timeout: float | None):
+        for pat, compiled in self.patterns:
+            for m in compiled.finditer(text, timeout=timeout):
+                cand = self._from_pattern(pat, m)
+                if cand is not None:
+                    yield cand
+
+    def _from_pattern(self, pat: Pattern, m: regex.Match) -> Candidate | None:
+        groups = m.groupdict()
+        try:
+            n = parse_numeral(groups["n"], self.rules.numerals).low if groups.get("n") else None
+            if pat.normalizer == "number":
+                value = n
+            elif pat.normalizer == "fixed":
+                value = Fraction(str(pat.value))
+            elif pat.normalizer == "power_of_two":
+                value = Fraction(2) ** int(n or 1)
+            else:  # fraction -> percent
+                den = parse_numeral(groups["den"], self.rules.numerals).low
+                value = 100 * n / den
+        except (NumeralError, ZeroDivisionError, TypeError, KeyError):
+            return None
+        if value is None:
+            return None
+        return Candidate(
+            start=m.start(), end=m.end(), number=value, number_max=None, value=value,
+            value_max=None, unit=pat.unit, dimension=pat.dimension,
+            comparator=pat.comparator, change=pat.change, direction=None, rule=pat.id,
+            rules=(pat.id,), priority=1,
+        )
+
+    def _numbers(self, text: str, timeout: float | None):
+        pos = 0
+        while True:
+            m = self.range_re.search(text, pos, timeout=timeout)
+            if m is None:
+                return
+            if m.end() == m.start():
+                pos = m.end() + 1
+                continue
+            cand = self._from_number(text, m)
+            if cand is None and m.group("sep"):
+                single = self.single_re.match(text, m.start(), timeout=timeout)
+                cand = self._from_number(text, single) if single else None
+            if cand is not None:
+                yield cand
+                pos = cand.end
+            else:
+                pos = m.start() + 1
+
+    def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
+        g = m.groupdict()
+        tables = self.rules.numerals
+        try:
+            first = parse_numeral(g["n1"] + (g.get("a1") or ""), tables)
+        except NumeralError:
+            return None
+        end = m.end()
+        if g.get("bu"):
+            unit = self.before_units[g["bu"]]
+            unit_span, mags, approx = m.span("bu"), Fraction(1), None
+        else:
+            unit = self.units.get(g["u1"]) if g.get("u1") else None
+            mags = _product(g.get("m1") or "", self.prefixes)
+            approx = g.get("b1")
+            unit_span = (m.start("m1"), m.end("u1") if g.get("u1") else m.end("m1"))
+
+        low, high = first.low * mags, first.high * mags if first.high is not None else None
+        comparator = first.comparator or (">" if approx else None)
+        if g.get("sep"):
+            second = self._second(g)
+            if second is None:
+                return None
+            high_num, unit2, mags2 = second
+            if unit is None and mags == 1 and mags2 != 1:  # 30-50亿元: the first shares 亿
+                low, mags = first.low * mags2, mags2
+            if unit2 is not None or unit is None:
+                unit_span = (m.start("m2"), m.end("u2") if g.get("u2") else m.end("m2"))
+            unit = unit2 or unit
+            high, comparator = high_num, "range"
+            if high <= low:
+                return None
+        is_arabic = g["n1"][0].isdigit()
+        if unit is None:
+            if not (is_arabic and mags != 1):
+                return self._bare(m, low) if is_arabic and not g.get("sep") else None
+            unit_def = UnitDef(MAGNITUDE_RULE, "number", None, Fraction(1))
+        else:
+            unit_def = unit
+        rules = [unit_def.id]
+        post = g.get("post")
+        if post:
+            comparator = comparator if comparator == "range" else self.bounds_after[post].comparator
+            rules.append(self.bounds_after[post].id)
+        if g.get("pre"):
+            bound = self.bounds_before[g["pre"]]
+            comparator = comparator or bound.comparator
+            rules.append(bound.id)
+        if first.comparator == "range" and comparator not in (None, "range"):
+            comparator = "range" if post is None and not g.get("pre") else comparator
+        change, direction, change_id = self._change(text, m.start())
+        if change_id:
+            rules.append(change_id)
+        factor = unit_def.factor
+        return Candidate(
+            start=m.start(), end=end, number=low, number_max=high,
+            value=low * factor, value_max=high * factor if high is not None else None,
+            unit=unit_def.canonical, dimension=unit_def.dimension,
+            comparator=comparator or "=", change=change, direction=direction,
+            rule=unit_def.id, rules=tuple(rules),
+            unit_span=unit_span if unit_span[1] > unit_span[0] else None,
+        )
+
+    def _second(self, g: dict) -> tuple[Fraction, UnitDef | None, Fraction] | None:
+        """The far end of a range: 6-8家, 4至6小时, 5万元至8万元 (units must agree)."""
+        try:
+            second = parse_numeral(g["n2"] + (g.get("a2") or ""), self.rules.numerals)
+        except NumeralError:
+            return None
+        unit1 = self.units.get(g["u1"]) if g.get("u1") else None
+        unit2 = self.units.get(g["u2"]) if g.get("u2") else None
+        if unit2 is None and unit1 is not None:
+            return None  # 5%到2025年: not a range
+        if unit1 is not None and unit2 is not None and unit1.id != unit2.id:
+            return None
+        if unit2 is None and not (g.get("m2") or "").strip():
+            return None  # 1-8月, 2021-2025: bare numbers joined by a dash
+        mags2 = _product(g.get("m2") or "", self.prefixes)
+        return (second.high or second.low) * mags2, unit2, mags2
+
+    def _bare(self, m: regex.Match, value: Fraction) -> Candidate:
+        end = m.start("n1") + len(m.group("n1"))
+        return Candidate(
+            start=m.start("n1"), end=end, number=value, number_max=None, value=value,
+            value_max=None, unit=None, dimension="number", comparator="=",
+            change=False, direction=None, rule=BARE_RULE, rules=(BARE_RULE,), latent=True,
+        )
+
+    def _change(self, text: str, start: int) -> tuple[bool, str | None, str | None]:
+        window = text[max(0, start - 12) : start]
+        m = self.change_re.search(window)
+        if m is None:
+            return False, None, None
+        entry = self.change_words[m.group("w")]
+        return True, entry.direction, entry.id
+
+
+def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:
+    value = Fraction(1)
+    for ch in mags:
+        value *= prefixes[ch]
+    return value
+
+
+def _resolve_overlaps(cands: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """Ranked patterns first, then longer spans, then earlier ones; losers are returned too."""
+    order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    kept: list[Candidate] = []
+    lost: list[Candidate] = []
+    for cand in order:
+        if any(k.start < cand.end and cand.start < k.end for k in kept):
+            lost.append(cand)
+        else:
+            kept.append(cand)
+    kept.sort(key=lambda c: c.start)
+    return kept, lost
+
+
+_MATCHERS: dict[str, QuantityMatcher] = {}
+
+
+def matcher_for(rules: RuleSet) -> QuantityMatcher:
+    """One compiled matcher per rule set (keyed by its content fingerprint)."""
+    if rules.fingerprint not in _MATCHERS:
+        _MATCHERS[rules.fingerprint] = QuantityMatcher(rules)
+    return _MATCHERS[rules.fingerprint]
+
+
