@@ -184,6 +184,8 @@ class QuantityMatcher:
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
         g = m.groupdict()
         tables = self.rules.numerals
+        if not _is_counting_numeral(g["n1"], tables):
+            return None
         try:
             first = parse_numeral(g["n1"] + (g.get("a1") or ""), tables)
         except NumeralError:
@@ -276,6 +278,18 @@ class QuantityMatcher:
             return False, None, None
         entry = self.change_words[m.group("w")]
         return True, entry.direction, entry.id
+
+
+def _is_counting_numeral(text: str, tables) -> bool:
+    """Arabic digits, or Chinese with a digit (十 counts): not 万人空巷, 千人计划, 零部件, 亿万."""
+    if text[0].isdigit():
+        return True
+    if text[0] in tables.digits and tables.digits[text[0]] == 0:
+        return False
+    if text[0] in tables.vague_prefix:
+        return True
+    counting = set(tables.digits) | set(tables.tens) | {tables.vague_digit, "十", "拾"}
+    return any(c in counting for c in text)
 
 
 def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:

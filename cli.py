@@ -1,0 +1,180 @@
+"""zh-extract: the command line of zh-extractor.
+
+Expected failures print one line `zh-extract: error: FILE[:LINE]: message` on stderr and exit 1;
+usage errors keep click's exit code 2. stdout carries only data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extractor.errors import ExtractorError
+
+app = typer.Typer(
+    name="zh-extract",
+    help="Chinese quantities and targets as source-grounded JSON records.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+models_app = typer.Typer(help="Optional segmenter models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="A rule folder layered over the bundled rules (repeatable)."),
+]
+SegmenterOpt = Annotated[
+    str, typer.Option("--segmenter", help="jieba (default), pkuseg (optional extra) or char.")
+]
+
+
+def _error(message: str) -> None:
+    for line in str(message).splitlines():
+        typer.echo(f"zh-extract: error: {line}", err=True)
+
+
+def _pipeline(rules: list[Path] | None, segmenter: str, latent: bool = False):
+    from extractor import Pipeline
+
+    try:
+        return Pipeline(rules or [], segmenter=segmenter, latent=latent)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders of .txt files, or - for stdin.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="JSONL file to write, or - for stdout.")] = "-",
+    rules: RulesOpt = None,
+    segmenter: SegmenterOpt = "jieba",
+    latent: Annotated[bool, typer.Option(help="Also emit bare numbers without a unit.")] = False,
+    glob: Annotated[str, typer.Option(help="Which files to read in folders.")] = "*.txt",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
+) -> None:
+    """Extract quantity records from articles, one JSON object per line.
+
+    \b
+    Examples:
+      zh-extract extract corpus/ -o records.jsonl
+      echo "新增高新技术企业1000家以上" | zh-extract extract -
+    """
+    from extractor.pipeline import records_from_doc
+    from extractor.reader import read_documents
+
+    pipe = _pipeline(rules, segmenter, latent)
+    done = failed = count = 0
+    sink = nullcontext(sys.stdout) if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    with sink as out:
+        for item in read_documents(inputs, glob):
+            if isinstance(item, ExtractorError):
+                _error(str(item))
+                failed += 1
+                continue
+            if item.encoding != "utf-8" and not quiet:
+                typer.echo(f"zh-extract: note: {item.path}: decoded as {item.encoding}", err=True)
+            try:
+                records = records_from_doc(pipe.nlp(item.text), item.doc_id)
+            except (ExtractorError, TimeoutError) as exc:
+                _error(f"{item.path}: {exc}")
+                failed += 1
+                continue
+            for record in records:
+                out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            count += len(records)
+            done += 1
+    if not quiet:
+        typer.echo(f"zh-extract: {count} records from {done} documents ({failed} failed)", err=True)
+    if done == 0:
+        raise typer.Exit(1)
+
+
+@app.command("eval")
+def eval_(
+    corpus: Annotated[Path, typer.Argument(help="A corpus folder with gold/ beside the articles.")] = Path(
+        "corpus"
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    show_errors: Annotated[bool, typer.Option("--errors", help="List misses and wrong values.")] = False,
+    rules: RulesOpt = None,
+    segmenter: SegmenterOpt = "jieba",
+) -> None:
+    """Score the pipeline against the hand-checked gold in CORPUS.
+
+    \b
+    Examples:
+      zh-extract eval
+      zh-extract eval corpus/ --json
+    """
+    from extractor.evaluate import evaluate
+
+    pipe = _pipeline(rules, segmenter)
+    try:
+        result = evaluate(corpus, pipe)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    columns = ["precision", "recall", "f1", "value_accuracy", "comparator_accuracy",
+               "change_accuracy", "trap_false_positives", "gold", "predicted"]
+    rows = [*result["documents"].items(), ("OVERALL", result["overall"])]
+    width = max(len(name) for name, _ in rows)
+    typer.echo(f"{'document':<{width}}  " + "  ".join(f"{c[:10]:>10}" for c in columns))
+    for name, fig in rows:
+        typer.echo(f"{name:<{width}}  " + "  ".join(f"{fig[c]:>10}" for c in columns))
+    if show_errors:
+        for kind in ("misses", "spurious", "wrong"):
+            for line in result[kind]:
+                typer.echo(f"{kind}: {line}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a record.
+
+    \b
+    Example:
+      zh-extract schema > record.schema.json
+    """
+    from extractor.records import record_json_schema
+
+    typer.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
+
+
+@models_app.command("pkuseg")
+def models_pkuseg(
+    dest: Annotated[Path | None, typer.Option(help="Where to put the model.")] = None,
+) -> None:
+    """Fetch the pkuseg 'default' model from the package index for --segmenter pkuseg.
+
+    \b
+    Example:
+      pip install 'zh-extractor[pkuseg]' && zh-extract models pkuseg
+    """
+    from extractor.models import fetch_pkuseg_model
+
+    try:
+        path = fetch_pkuseg_model(dest)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    typer.echo(f"pkuseg model ready at {path}", err=True)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

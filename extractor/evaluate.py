@@ -1,0 +1,122 @@
+"""Score the pipeline against hand-checked gold: detection P/R/F1 by span overlap, value,
+comparator and change accuracy on matched pairs, and quantities predicted inside gold traps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .gold import GoldDoc, GoldQuantity, load_corpus
+from .pipeline import Pipeline
+from .records import Record
+
+
+@dataclass
+class Scores:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    value_correct: int = 0
+    comparator_correct: int = 0
+    change_correct: int = 0
+    trap_false_positives: int = 0
+    misses: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, other: Scores) -> None:
+        for name in ("gold", "predicted", "matched", "value_correct", "comparator_correct",
+                     "change_correct", "trap_false_positives"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.misses += other.misses
+        self.spurious += other.spurious
+        self.wrong += other.wrong
+
+    def figures(self) -> dict[str, float | int]:
+        p = self.matched / self.predicted if self.predicted else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        m = self.matched or 1
+        return {
+            "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "value_accuracy": round(self.value_correct / m, 4),
+            "comparator_accuracy": round(self.comparator_correct / m, 4),
+            "change_accuracy": round(self.change_correct / m, 4),
+            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+            "trap_false_positives": self.trap_false_positives,
+        }
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def _label(text: str, start: int, end: int) -> str:
+    return f"{start}:{text[start:end]}"
+
+
+def score_doc(gold: GoldDoc, records: list[Record]) -> Scores:
+    s = Scores(gold=len(gold.quantities), predicted=len(records))
+    pairs = sorted(
+        ((_overlap(g.start, g.end, r.start, r.end), gi, ri)
+         for gi, g in enumerate(gold.quantities) for ri, r in enumerate(records)),
+        reverse=True,
+    )
+    used_g: set[int] = set()
+    used_r: set[int] = set()
+    for ov, gi, ri in pairs:
+        if ov <= 0 or gi in used_g or ri in used_r:
+            continue
+        used_g.add(gi)
+        used_r.add(ri)
+        _compare(s, gold.quantities[gi], records[ri], gold.text)
+    s.matched = len(used_g)
+    s.misses = [f"{gold.doc_id} {_label(gold.text, g.start, g.end)}" for i, g in
+                enumerate(gold.quantities) if i not in used_g]
+    s.spurious = [f"{gold.doc_id} {_label(gold.text, r.start, r.end)}" for i, r in
+                  enumerate(records) if i not in used_r]
+    s.trap_false_positives = sum(
+        1 for r in records if any(_overlap(t.start, t.end, r.start, r.end) for t in gold.traps)
+    )
+    return s
+
+
+def _compare(s: Scores, g: GoldQuantity, r: Record, text: str) -> None:
+    value_ok = _close(g.value, r.value) and _close(g.value_max, r.value_max) and g.unit == r.unit
+    s.value_correct += value_ok
+    s.comparator_correct += g.comparator == r.comparator
+    s.change_correct += g.change == r.change
+    if not (value_ok and g.comparator == r.comparator):
+        s.wrong.append(
+            f"{_label(text, g.start, g.end)} gold=({g.value}, {g.value_max}, {g.unit}, {g.comparator})"
+            f" got=({r.value}, {r.value_max}, {r.unit}, {r.comparator})"
+        )
+
+
+def evaluate(corpus_dir: Path, pipeline: Pipeline | None = None) -> dict:
+    """Per-document and overall figures (and the lists of misses) for the corpus gold."""
+    pipe = pipeline or Pipeline()
+    docs = load_corpus(corpus_dir)
+    overall = Scores()
+    per_doc = {}
+    for gold in docs:
+        s = score_doc(gold, pipe(gold.text, gold.doc_id))
+        per_doc[gold.doc_id] = s.figures()
+        overall.add(s)
+    return {
+        "overall": overall.figures(),
+        "documents": per_doc,
+        "misses": overall.misses,
+        "spurious": overall.spurious,
+        "wrong": overall.wrong,
+    }
+
+
+__all__ = ["Scores", "asdict", "evaluate", "score_doc"]
