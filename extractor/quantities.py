@@ -8,7 +8,7 @@ the kept ones to token spans.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import regex
@@ -106,6 +106,7 @@ class QuantityMatcher:
         )
         self.single_re = regex.compile(f"{pre}(?:{written}|{one(1)}){post}", regex.V1)
         self.post_re = regex.compile(post, regex.V1)
+        self.pre_re = regex.compile(f"(?P<pre>{alternation(self.bounds_before)})$", regex.V1)
         links = alternation(rules.link_words) + "?" if rules.link_words else ""
         self.change_re = regex.compile(f"(?P<w>{alternation(self.change_words)}){links}$", regex.V1)
         self.patterns: list[tuple[Pattern, regex.Pattern]] = [
@@ -136,7 +137,7 @@ class QuantityMatcher:
             for m in compiled.finditer(text, timeout=timeout):
                 cand = self._from_pattern(pat, m)
                 if cand is not None:
-                    yield cand
+                    yield self._with_bounds(text, cand)
 
     def _from_pattern(self, pat: Pattern, m: regex.Match) -> Candidate | None:
         groups = m.groupdict()
@@ -162,6 +163,24 @@ class QuantityMatcher:
             rules=(pat.id,), priority=1,
         )
 
+    def _with_bounds(self, text: str, cand: Candidate) -> Candidate:
+        """Bound words around a pattern match: 三分之二以上, 超过四分之一."""
+        if cand.comparator != "=":
+            return cand
+        start, end, comparator, rules = cand.start, cand.end, cand.comparator, list(cand.rules)
+        post = self.post_re.match(text, end)
+        if post and post.group("post"):
+            bound = self.bounds_after[post.group("post")]
+            end, comparator = post.end(), bound.comparator
+            rules.append(bound.id)
+        pre = self.pre_re.search(text[max(0, start - 4) : start])
+        if pre:
+            bound = self.bounds_before[pre.group("pre")]
+            start -= len(pre.group("pre"))
+            comparator = comparator if comparator != "=" else bound.comparator
+            rules.append(bound.id)
+        return replace(cand, start=start, end=end, comparator=comparator, rules=tuple(rules))
+
     def _numbers(self, text: str, timeout: float | None):
         pos = 0
         while True:
@@ -184,7 +203,7 @@ class QuantityMatcher:
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
         g = m.groupdict()
         tables = self.rules.numerals
-        if not _is_counting_numeral(g["n1"], tables):
+        if not (_is_counting_numeral(g["n1"], tables) or g.get("pre")):  # 逾千家 but not 千家万户
             return None
         try:
             first = parse_numeral(g["n1"] + (g.get("a1") or ""), tables)
@@ -231,6 +250,9 @@ class QuantityMatcher:
             bound = self.bounds_before[g["pre"]]
             comparator = comparator or bound.comparator
             rules.append(bound.id)
+        approx_char = next((c for c in (g.get("a1"), g.get("b1")) if c), None)
+        if approx_char and approx_char in self.bounds_after:
+            rules.append(self.bounds_after[approx_char].id)
         if first.comparator == "range" and comparator not in (None, "range"):
             comparator = "range" if post is None and not g.get("pre") else comparator
         change, direction, change_id = self._change(text, m.start())
