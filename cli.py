@@ -54,7 +54,9 @@ def _pipeline(rules: list[Path] | None, segmenter: str, latent: bool = False):
 @app.command()
 def extract(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders of .txt files, or - for stdin.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="JSONL file to write, or - for stdout.")] = "-",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="JSONL file to write, or - for stdout.")
+    ] = "-",
     rules: RulesOpt = None,
     segmenter: SegmenterOpt = "jieba",
     latent: Annotated[bool, typer.Option(help="Also emit bare numbers without a unit.")] = False,

@@ -253,7 +253,7 @@ def _read_yaml(path: Path, problems: list[str]) -> dict | None:
         problems.append(f"{path}: cannot read: {exc}")
         return None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -1,0 +1,95 @@
+"""The command line: data on stdout, one-line errors on stderr, batches that survive bad files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import cli
+
+from .conftest import CORPUS
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+
+
+def _records(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+def test_extract_corpus_to_file(tmp_path):
+    out = tmp_path / "records.jsonl"
+    result = run("extract", str(CORPUS), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    records = _records(out.read_text(encoding="utf-8"))
+    assert {r["doc_id"] for r in records} == {p.stem for p in CORPUS.glob("*.txt")}
+    assert all(r["type"] == "quantity" for r in records)
+
+
+def test_extract_stdin_to_stdout():
+    result = run("extract", "-", "-q", input="力争新增高新技术企业1000家以上")
+    assert result.exit_code == 0
+    (rec,) = _records(result.stdout)
+    assert (rec["text"], rec["value"], rec["comparator"], rec["doc_id"]) == ("1000家以上", 1000, ">=", "-")
+
+
+def test_bad_inputs_are_one_line_and_the_batch_goes_on(tmp_path):
+    (tmp_path / "good.txt").write_text("新增100家企业", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "gbk.txt").write_bytes("货邮吞吐量49.5万吨".encode("gb18030"))
+    (tmp_path / "latin.txt").write_bytes(bytes(range(128, 256)) * 4)
+    result = run("extract", str(tmp_path), str(tmp_path / "missing.txt"))
+    assert result.exit_code == 0
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert len(errors) == 4, result.stderr
+    assert any("empty.txt: empty file" in e for e in errors)
+    assert any("binary.txt: binary file" in e for e in errors)
+    assert any("latin.txt: not UTF-8" in e for e in errors)
+    assert any("missing.txt: no such file" in e for e in errors)
+    assert "Traceback" not in result.output
+    assert "gbk.txt: decoded as gb18030" in result.stderr
+    got = {(r["doc_id"], r["value"]) for r in _records(result.stdout)}
+    assert got == {("good", 100), ("gbk", 495000000)}
+
+
+def test_nothing_processed_is_exit_1(tmp_path):
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
+    result = run("extract", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{tmp_path}: no *.txt files in this folder" in result.stderr
+
+
+def test_broken_rule_folder_is_one_line_per_problem(tmp_path):
+    (tmp_path / "units.yaml").write_text("units:\n  - id: x\n    colour: red\n", encoding="utf-8")
+    result = run("extract", "-", "--rules", str(tmp_path), input="增长5%")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines and all(line.startswith("zh-extract: error: ") for line in lines)
+    assert any(f"{tmp_path / 'units.yaml'}:2:" in line and "colour" in line for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_eval_prints_the_figures():
+    result = run("eval", str(CORPUS))
+    assert result.exit_code == 0
+    assert "OVERALL" in result.stdout and "precision" in result.stdout
+    data = json.loads(run("eval", str(CORPUS), "--json").stdout)
+    assert set(data["overall"]) >= {"precision", "recall", "f1", "value_accuracy",
+                                    "comparator_accuracy", "trap_false_positives"}
+
+
+def test_schema_command():
+    assert json.loads(run("schema").stdout)["title"] == "Record"
+
+
+@pytest.mark.parametrize("command", [["extract"], ["eval"], ["schema"], ["models", "pkuseg"]])
+def test_every_command_has_help_with_an_example(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "zh-extract " in result.stdout, f"{command} help has no runnable example"

@@ -1,0 +1,120 @@
+"""The pipeline end to end: offsets into the source, scripts, streaming, the spaCy component."""
+
+from __future__ import annotations
+
+import pytest
+
+import extractor
+from extractor.tokenizer import pkuseg_model_dir
+
+from .conftest import CORPUS
+
+ARTICLES = sorted(CORPUS.glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.stem)
+def test_offsets_point_into_the_source(pipe, path):
+    text = path.read_text(encoding="utf-8")
+    doc = pipe.doc(text)
+    assert doc.text == text
+    records = pipe(text, path.stem)
+    assert records
+    for r in records:
+        assert text[r.start : r.end] == r.text
+        assert r.text in r.sentence
+        assert r.doc_id == path.stem
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["力爭電子信息產業突破７０００億元", "全市共有１２０家醫院 ，　增長５．２％", "a\u3000b  c\n\n３万吨\t"],
+)
+def test_doc_text_is_the_input(pipe, text):
+    assert pipe.doc(text).text == text
+
+
+def test_traditional_gives_the_same_records_as_simplified(pipe):
+    trad = "力爭電子信息產業突破7000億元，貨郵吞吐量49.5萬噸，增長32.8%"
+    simp = "力争电子信息产业突破7000亿元，货邮吞吐量49.5万吨，增长32.8%"
+    a, b = pipe(trad), pipe(simp)
+    assert [(r.start, r.end, r.value, r.unit, r.comparator, r.change) for r in a] == [
+        (r.start, r.end, r.value, r.unit, r.comparator, r.change) for r in b
+    ]
+    assert [r.text for r in a] == ["突破7000億元", "49.5萬噸", "32.8%"]
+    assert a[1].unit_text == "萬噸"
+
+
+def test_full_width_digits(pipe):
+    (rec,) = pipe("全市共有１２０家医院")
+    assert (rec.text, rec.value, rec.unit) == ("１２０家", 120, "家")
+
+
+def test_exact_decimal_values(pipe):
+    (rec,) = pipe("项目总投资16.4亿元")
+    assert rec.value == 1640000000 and isinstance(rec.value, int)
+
+
+def test_extract_and_to_dict():
+    (rec,) = extractor.extract("力争新增高新技术企业1000家以上", doc_id="a1")
+    d = rec.to_dict()
+    assert d["doc_id"] == "a1" and d["value"] == 1000 and d["comparator"] == ">="
+    for reserved in ("kind", "indicator", "period", "subject"):
+        assert reserved in d and d[reserved] is None
+
+
+def test_pipe_streams_in_order(pipe):
+    texts = [("增长5%", "a"), "无数字", ("新增100家", "c")]
+    out = list(pipe.pipe(texts, batch_size=2))
+    assert [[r.doc_id for r in recs] for recs in out] == [["a"], [], ["c"]]
+
+
+def test_component_is_registered_and_writes_spans(pipe):
+    assert "zh_quantities" in pipe.nlp.pipe_names
+    doc = pipe.doc("货邮吞吐量49.5万吨,增长32.8%")
+    spans = doc.spans["quantities"]
+    assert [s.text for s in spans] == ["49.5万吨", "32.8%"]
+    assert spans[0]._.quantity.unit == "kg"
+
+
+def test_numbers_and_units_are_matched_on_characters(pipe):
+    # jieba splits these across tokens; the records must not care
+    pinned = {"10万人以上": ["10", "万人", "以上"], "3.5个百分点": ["3.5", "个百分点"]}
+    for text, tokens in pinned.items():
+        assert [t.text for t in pipe.doc(text)] == tokens
+    assert pipe("10万人以上")[0].value == 100000
+    assert pipe("提高3.5个百分点")[0].unit == "pp"
+
+
+def test_char_segmenter_gives_the_same_records(pipe):
+    char = extractor.Pipeline(segmenter="char")
+    text = (CORPUS / "003_db721301c3884bac.txt").read_text(encoding="utf-8")
+    assert [r.to_dict() for r in char(text)] == [r.to_dict() for r in pipe(text)]
+    assert all(len(t.text) == 1 for t in char.doc("增长5%") if not t.is_space)
+
+
+def test_unknown_segmenter():
+    with pytest.raises(extractor.ExtractorError, match="unknown segmenter"):
+        extractor.Pipeline(segmenter="thulac")
+
+
+@pytest.mark.pkuseg
+@pytest.mark.skipif(not (pkuseg_model_dir() / "weights.npz").is_file(), reason="no pkuseg model")
+def test_pkuseg_segmenter_gives_the_same_records(pipe):
+    pytest.importorskip("spacy_pkuseg")
+    pk = extractor.Pipeline(segmenter="pkuseg")
+    text = "力争新签约项目总额突破8000亿元，货邮吞吐量49.5万吨"
+    assert pk.doc(text).text == text
+    assert [r.to_dict() for r in pk(text)] == [r.to_dict() for r in pipe(text)]
+
+
+def test_missing_pkuseg_model_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("ZH_EXTRACTOR_PKUSEG_MODEL", str(tmp_path / "nowhere"))
+    with pytest.raises(extractor.ExtractorError, match="zh-extract models pkuseg"):
+        extractor.Pipeline(segmenter="pkuseg")
+
+
+def test_latent_bare_numbers_only_on_request(pipe):
+    assert pipe("代码1210模式") == []
+    latent = extractor.Pipeline(latent=True)
+    (rec,) = latent("代码1210模式")
+    assert rec.latent and rec.unit is None and rec.value == 1210

@@ -1,0 +1,39 @@
+"""Spec files (Recognizers-Text style): input sentence -> the complete list of quantity records.
+
+Each case in tests/spec/*.yaml lists every quantity the sentence holds, in order; `expect: []`
+means none. Only the fields given are compared.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+SPEC_DIR = Path(__file__).parent / "spec"
+FIELDS = ("text", "value", "value_max", "unit", "comparator", "change", "direction")
+
+
+def _cases():
+    for path in sorted(SPEC_DIR.glob("*.yaml")):
+        for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
+            yield pytest.param(case, id=f"{path.stem}#{i}:{case['text'][:24]}")
+
+
+def _same(want, got) -> bool:
+    if isinstance(want, (int, float)) and not isinstance(want, bool) and got is not None:
+        return math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-12)
+    return want == got
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_spec(pipe, case):
+    records = pipe(case["text"])
+    got = [{k: getattr(r, k) for k in FIELDS} for r in records]
+    want = case.get("expect") or []
+    assert len(got) == len(want), f"{case['text']}\n want {want}\n got  {got}"
+    for w, g in zip(want, got):
+        diffs = {k: (v, g[k]) for k, v in w.items() if not _same(v, g[k])}
+        assert not diffs, f"{case['text']}: {w.get('text')}: (want, got) {diffs}"
