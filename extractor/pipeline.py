@@ -56,8 +56,9 @@ class Pipeline:
 
 
 def records_from_doc(doc: Doc, doc_id: str | None = None) -> list[Record]:
-    sentences = SentenceIndex(doc.text)
-    return [_record(doc.text, c, sentences, doc_id) for c in doc._.quantities or ()]
+    text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
+    sentences = SentenceIndex(text)
+    return [_record(text, c, sentences, doc_id) for c in doc._.quantities or ()]
 
 
 def _record(text: str, c: Candidate, sentences: SentenceIndex, doc_id: str | None) -> Record:
