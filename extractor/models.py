@@ -7,6 +7,8 @@ its features to the msgpack form spacy-pkuseg reads fastest.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -46,7 +48,8 @@ def fetch_pkuseg_model(dest: Path | None = None) -> Path:
         try:
             from spacy_pkuseg.feature_extractor import FeatureExtractor
 
-            FeatureExtractor.load(str(raw)).save(str(dest))  # writes features.msgpack
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints a note about .pkl
+                FeatureExtractor.load(str(raw)).save(str(dest))  # writes features.msgpack
         except ImportError:
             shutil.copy(raw / "features.pkl", dest / "features.pkl")
     return dest
