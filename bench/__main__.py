@@ -24,7 +24,9 @@ def make_corpus(mb: float, seed: int = 13) -> list[str]:
     rng = random.Random(seed)
     sentences = []
     for path in sorted((ROOT / "corpus").glob("*.txt")):
-        sentences += [s for s in regex.split(r"(?<=[。！？\n])", path.read_text(encoding="utf-8")) if s.strip()]
+        sentences += [
+            s for s in regex.split(r"(?<=[。！？\n])", path.read_text(encoding="utf-8")) if s.strip()
+        ]
 
     def vary(m):
         digits = m.group()
@@ -47,7 +49,9 @@ def _rate(fn, docs) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--mb", type=float, default=1.0, help="size of generated text in MB")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.json")
     args = parser.parse_args()
@@ -76,7 +80,9 @@ def main() -> None:
         "regex_scan_chars_per_s": round(_rate(lambda ds: [number.findall(d) for d in ds], docs)),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    results["pipeline_vs_jieba"] = round(results["pipeline_chars_per_s"] / results["jieba_lcut_chars_per_s"], 3)
+    results["pipeline_vs_jieba"] = round(
+        results["pipeline_chars_per_s"] / results["jieba_lcut_chars_per_s"], 3
+    )
     for key, value in results.items():
         print(f"{key:>24}  {value}")
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")

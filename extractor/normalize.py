@@ -15,7 +15,7 @@ _KEEP_FULLWIDTH = {"，", "；", "：", "（", "）", "！", "？"}
 _FULLWIDTH = {
     chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP_FULLWIDTH
 }
-_EXTRA = {"－": "-", "—": "-", "–": "-", "～": "~", "〜": "~", "．": ".", "﹪": "%"}
+_EXTRA = {"－": "-", "−": "-", "—": "-", "–": "-", "～": "~", "〜": "~", "．": ".", "﹪": "%"}
 _TABLE = str.maketrans({**_FULLWIDTH, **_EXTRA})
 
 

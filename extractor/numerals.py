@@ -116,7 +116,7 @@ def parse_numeral(text: str, tables: NumeralTables) -> Numeral:
             break
     if not body:
         raise NumeralError(f"no digits in {text!r}")
-    if body[0].isdigit():
+    if body[0].isdigit() or (body[0] == "-" and body[1:2].isdigit()):
         head, factor = _split_magnitude(body, tables)
         try:
             return Numeral(_arabic(head) * factor, None, comparator)

@@ -12,7 +12,8 @@ import regex
 
 from .rules import NumeralTables
 
-ARABIC = r"(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+# A minus sign only where it cannot be a range dash (增长-2.1%, not 30-50).
+ARABIC = r"(?:(?<![0-9A-Za-z.%])-)?(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 
 
 def char_class(chars: Iterable[str]) -> str:

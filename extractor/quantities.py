@@ -234,7 +234,7 @@ class QuantityMatcher:
             high, comparator = high_num, "range"
             if high <= low:
                 return None
-        is_arabic = g["n1"][0].isdigit()
+        is_arabic = not _is_chinese(g["n1"])
         if unit is None:
             if not (is_arabic and mags != 1):
                 return self._bare(m, low) if is_arabic and not g.get("sep") else None
@@ -302,9 +302,13 @@ class QuantityMatcher:
         return True, entry.direction, entry.id
 
 
+def _is_chinese(numeral: str) -> bool:
+    return not (numeral[0].isdigit() or numeral[0] == "-")
+
+
 def _is_counting_numeral(text: str, tables) -> bool:
     """Arabic digits, or Chinese with a digit (十 counts): not 万人空巷, 千人计划, 零部件, 亿万."""
-    if text[0].isdigit():
+    if text[0].isdigit() or text[0] == "-":
         return True
     if text[0] in tables.digits and tables.digits[text[0]] == 0:
         return False
