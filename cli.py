@@ -142,6 +142,44 @@ def eval_(
 
 
 @app.command()
+def explain(
+    text: Annotated[str, typer.Argument(help="A sentence (or - to read stdin).")],
+    rules: RulesOpt = None,
+    segmenter: SegmenterOpt = "jieba",
+) -> None:
+    """Show how a sentence is read: tokens, traps, kept and dropped candidates, records.
+
+    \b
+    Example:
+      zh-extract explain "力争新签约项目总额突破8000亿元,“1号”产业"
+    """
+    from extractor.pipeline import records_from_doc
+
+    if text == "-":
+        text = sys.stdin.read()
+    pipe = _pipeline(rules, segmenter, latent=True)
+    doc = pipe.nlp(text)
+    found = doc._.quantity_trace
+    typer.echo("tokens:   " + " | ".join(t.text for t in doc))
+
+    def where(start: int, end: int) -> str:
+        return f"{text[start:end]!r} [{start}:{end}]"
+
+    for trap in found.traps:
+        typer.echo(f"trap:     {where(trap.start, trap.end)} {trap.trap} ({trap.rule})")
+    for cand in found.kept:
+        typer.echo(f"kept:     {where(cand.start, cand.end)} {', '.join(cand.rules)}")
+    for drop in found.dropped:
+        typer.echo(f"dropped:  {where(drop.candidate.start, drop.candidate.end)} "
+                   f"{drop.candidate.rule}: {drop.reason}")
+    hidden = ("sentence", "doc_id")
+    for record in records_from_doc(doc):
+        if not record.latent:
+            shown = {k: v for k, v in record.to_dict().items() if v is not None and k not in hidden}
+            typer.echo("record:   " + json.dumps(shown, ensure_ascii=False))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of a record.
 

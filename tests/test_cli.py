@@ -88,7 +88,17 @@ def test_schema_command():
     assert json.loads(run("schema").stdout)["title"] == "Record"
 
 
-@pytest.mark.parametrize("command", [["extract"], ["eval"], ["schema"], ["models", "pkuseg"]])
+def test_explain_shows_traps_drops_and_records():
+    out = run("explain", "力争新签约项目总额突破8000亿元,深入实施“1358”战略,2024年").stdout
+    assert "trap:     '1358'" in out and "quoted_label" in out
+    assert "dropped:  '2024'" in out and "trap.year" in out
+    assert "kept:     '突破8000亿元'" in out and "bound.more_than.before" in out
+    assert '"value": 800000000000' in out
+
+
+@pytest.mark.parametrize(
+    "command", [["extract"], ["eval"], ["explain"], ["schema"], ["models", "pkuseg"]]
+)
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0

@@ -67,3 +67,17 @@ def test_overlay_adds_a_unit_and_disables_an_entry(tmp_path):
     assert (rec.value, rec.unit, rec.comparator, rec.rule) == (15000000, "tce", "<=", "unit.energy.tce")
     assert pipe("超过三成的企业") == []
     assert Pipeline()("超过三成的企业")[0].value == 30  # the bundled rules are untouched
+
+
+def test_the_installed_package_carries_its_rules():
+    from importlib import metadata
+
+    try:
+        files = [str(f) for f in metadata.files("zh-extractor") or []]
+    except metadata.PackageNotFoundError:
+        pytest.skip("zh-extractor is not installed")
+    if any("_editable" in f for f in files):
+        pytest.skip("an editable install: the rules are read from the source tree")
+    shipped = {f.rsplit("/", 1)[-1] for f in files if f.startswith("extractor/rules/")}
+    assert {"units.yaml", "numerals.yaml", "traps.yaml"} <= shipped
+    assert "cli.py" in files
