@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from itertools import pairwise
 
 import regex
 
@@ -77,6 +78,7 @@ class QuantityMatcher:
             target = self.before_units if unit.before else self.units
             for alias in unit.aliases:
                 target[alias] = UnitDef(unit.id, unit.dimension, unit.canonical, unit.factor)
+        self.counters = {w for c in rules.counters for w in c.words}
         for counter in rules.counters:
             for word in counter.words:
                 self.units[word] = UnitDef(counter.id, counter.dimension, word, Fraction(1))
@@ -128,9 +130,27 @@ class QuantityMatcher:
                 found.dropped.append(Dropped(cand, "bare number without unit (latent)"))
             else:
                 found.kept.append(cand)
-        found.kept, lost = _resolve_overlaps(found.kept)
+        kept, lost = _resolve_overlaps(found.kept)
+        found.kept = self._carry_changes(text, kept)
         found.dropped.extend(Dropped(c, "overlaps a longer or ranked match") for c in lost)
         return found
+
+    def _carry_changes(self, text: str, kept: list[Candidate]) -> list[Candidate]:
+        """分别增长4.8%和6.9%: a change word reaches every figure of a list joined by 和/、."""
+        out: list[Candidate] = []
+        for cand in kept:
+            prev = out[-1] if out else None
+            if (
+                prev is not None and prev.change and not cand.change and cand.priority == 0
+                and text[prev.end : cand.start] in self.rules.carry_over
+            ):
+                change_id = next((r for r in prev.rules if r.startswith("change")), None)
+                cand = replace(
+                    cand, change=True, direction=prev.direction,
+                    rules=cand.rules + ((change_id,) if change_id else ()),
+                )
+            out.append(cand)
+        return out
 
     def _patterns(self, text: str, timeout: float | None):
         for pat, compiled in self.patterns:
@@ -159,7 +179,7 @@ class QuantityMatcher:
         return Candidate(
             start=m.start(), end=m.end(), number=value, number_max=None, value=value,
             value_max=None, unit=pat.unit, dimension=pat.dimension,
-            comparator=pat.comparator, change=pat.change, direction=None, rule=pat.id,
+            comparator=pat.comparator, change=pat.change, direction=pat.direction, rule=pat.id,
             rules=(pat.id,), priority=1,
         )
 
@@ -203,7 +223,7 @@ class QuantityMatcher:
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
         g = m.groupdict()
         tables = self.rules.numerals
-        if not (_is_counting_numeral(g["n1"], tables) or g.get("pre")):  # 逾千家 but not 千家万户
+        if not _is_counting_numeral(g["n1"], tables) and not _bare_places_ok(g, tables, self.counters):
             return None
         try:
             first = parse_numeral(g["n1"] + (g.get("a1") or ""), tables)
@@ -255,7 +275,7 @@ class QuantityMatcher:
             rules.append(self.bounds_after[approx_char].id)
         if first.comparator == "range" and comparator not in (None, "range"):
             comparator = "range" if post is None and not g.get("pre") else comparator
-        change, direction, change_id = self._change(text, m.start())
+        change, direction, change_id = self._change(text, m.start(), unit_def.dimension)
         if change_id:
             rules.append(change_id)
         factor = unit_def.factor
@@ -293,12 +313,14 @@ class QuantityMatcher:
             change=False, direction=None, rule=BARE_RULE, rules=(BARE_RULE,), latent=True,
         )
 
-    def _change(self, text: str, start: int) -> tuple[bool, str | None, str | None]:
+    def _change(self, text: str, start: int, dimension: str) -> tuple[bool, str | None, str | None]:
         window = text[max(0, start - 12) : start]
         m = self.change_re.search(window)
         if m is None:
             return False, None, None
         entry = self.change_words[m.group("w")]
+        if entry.dimensions and dimension not in entry.dimensions:
+            return False, None, None  # 加快0.3个百分点 is a change, 加快15家酒店建设 is not
         return True, entry.direction, entry.id
 
 
@@ -311,11 +333,23 @@ def _is_counting_numeral(text: str, tables) -> bool:
     if text[0].isdigit() or text[0] == "-":
         return True
     if text[0] in tables.digits and tables.digits[text[0]] == 0:
-        return False
+        return text[1:2] == tables.decimal_point  # 零点五, but not 零部件
     if text[0] in tables.vague_prefix:
         return True
     counting = set(tables.digits) | set(tables.tens) | {tables.vague_digit, "十", "拾"}
     return any(c in counting for c in text)
+
+
+def _bare_places_ok(g: dict, tables, counters: set[str]) -> bool:
+    """百/千/万 with no digit count only when the text says so: 逾千家, 千余人, 百亿元 (not 千家万户)."""
+    if g.get("pre") or g.get("a1") or g.get("b1"):
+        return True
+    places = {**tables.places, **tables.magnitudes}
+    values = [places[c] for c in g["n1"] if c in places]
+    rising = len(values) >= 2 and all(a < b for a, b in pairwise(values))  # 百亿, not 亿万
+    unit = g.get("u1")
+    # a count stays out: 千万家庭 is a figure of speech, 千万元 is an amount
+    return rising and bool(unit) and unit not in counters and len(values) == len(g["n1"])
 
 
 def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:

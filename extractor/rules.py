@@ -125,6 +125,7 @@ class Change(_Entry):
     id: str
     direction: Literal["up", "down"] | None = None
     words: list[str] = Field(min_length=1)
+    dimensions: list[str] = []  # when given, the change applies only to these dimensions
     examples: list[Example] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -140,6 +141,7 @@ class Pattern(_Entry):
     dimension: str
     comparator: Comparator = "="
     change: bool = False
+    direction: Literal["up", "down"] | None = None
     examples: list[Example] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -195,6 +197,7 @@ class RuleSet:
     counters: tuple[Counter, ...]
     bounds: tuple[Bound, ...]
     link_words: tuple[str, ...]
+    carry_over: tuple[str, ...]
     changes: tuple[Change, ...]
     patterns: tuple[Pattern, ...]
     traps: tuple[Trap, ...]
@@ -287,7 +290,7 @@ _SECTIONS: dict[str, dict[str, type[BaseModel]]] = {
     "patterns": {"patterns": Pattern},
     "traps": {"traps": Trap},
 }
-_SCALARS = {"changes": {"link_words"}, "traps": {"quoted_labels"}}
+_SCALARS = {"changes": {"link_words", "carry_over"}, "traps": {"quoted_labels"}}
 
 
 def _load_dir(
@@ -389,13 +392,14 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         quoted = _validate(QuotedLabels, raw, path, problems)
         if quoted is not None:
             locations[quoted.id] = Located(str(path), raw.get("__line__", 1))
-    link_words: tuple[str, ...] = ()
-    if "link_words" in scalars:
-        raw, path = scalars["link_words"]
-        if isinstance(raw, list) and all(isinstance(w, str) for w in raw):
-            link_words = tuple(raw)
-        else:
-            problems.append(f"{path}: link_words must be a list of strings")
+    word_lists: dict[str, tuple[str, ...]] = {}
+    for key in ("link_words", "carry_over"):
+        if key in scalars:
+            raw, path = scalars[key]
+            if isinstance(raw, list) and all(isinstance(w, str) for w in raw):
+                word_lists[key] = tuple(raw)
+            else:
+                problems.append(f"{path}: {key} must be a list of strings")
     if problems:
         raise RuleError("\n".join(problems))
 
@@ -408,7 +412,8 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         units=live("units"),
         counters=live("counters"),
         bounds=live("bounds"),
-        link_words=link_words,
+        link_words=word_lists.get("link_words", ()),
+        carry_over=word_lists.get("carry_over", ()),
         changes=live("changes"),
         patterns=live("patterns"),
         traps=live("traps"),

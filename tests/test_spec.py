@@ -1,7 +1,8 @@
 """Spec files (Recognizers-Text style): input sentence -> the complete list of quantity records.
 
 Each case in tests/spec/*.yaml lists every quantity the sentence holds, in order; `expect: []`
-means none. Only the fields given are compared.
+means none. Only the fields given are compared. tests/spec/known_failures.yaml.txt holds
+hand-checked cases the tool still gets wrong, run as strict xfails.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ SPEC_DIR = Path(__file__).parent / "spec"
 FIELDS = ("text", "value", "value_max", "unit", "comparator", "change", "direction")
 
 
+KNOWN = SPEC_DIR / "known_failures.yaml.txt"
+
+
 def _cases():
     for path in sorted(SPEC_DIR.glob("*.yaml")):
         for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8")) or []):
             yield pytest.param(case, id=f"{path.stem}#{i}:{case['text'][:24]}")
+    # Hand-checked cases the tool still gets wrong: strict, so a fixed one fails until moved back.
+    for i, case in enumerate(yaml.safe_load(KNOWN.read_text(encoding="utf-8")) or []):
+        mark = pytest.mark.xfail(strict=True, reason="known failure; move it to its spec file")
+        yield pytest.param(case, id=f"known#{i}:{case['text'][:24]}", marks=mark)
 
 
 def _same(want, got) -> bool:
