@@ -95,7 +95,7 @@ class QuantityMatcher:
         def one(i: int) -> str:  # a number, 多/余, multipliers and an optional unit
             return (
                 f"(?P<n{i}>{num})(?P<a{i}>{approx})?"
-                f"(?:(?P<m{i}>{mags}*?)(?P<b{i}>{approx})?(?P<u{i}>{unit})"
+                f"(?:(?P<m{i}>{mags}*?)(?P<b{i}>{approx})?(?P<u{i}>{unit})(?:[/每](?P<per{i}>{unit}))?"
                 f"|(?P<m{i}>{mags}*)(?P<b{i}>{approx})?)"
             )
 
@@ -262,6 +262,16 @@ class QuantityMatcher:
         else:
             unit_def = unit
         rules = [unit_def.id]
+        per_word = g.get("per2") or g.get("per1") if unit is not None else None
+        if per_word:  # 1.2万元/平方米, 5000元/吨: a rate of two units
+            per = self.units[per_word]
+            unit_def = UnitDef(
+                unit_def.id, f"{unit_def.dimension}/{per.dimension}",
+                f"{unit_def.canonical}/{per.canonical}", unit_def.factor / per.factor,
+            )
+            rules.append(per.id)
+            per_group = "per2" if g.get("per2") else "per1"
+            unit_span = (unit_span[0], m.end(per_group))
         post = g.get("post")
         if post:
             comparator = comparator if comparator == "range" else self.bounds_after[post].comparator
