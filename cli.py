@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from extractor.errors import ExtractorError
+from extractor.periods import DocDate
 
 app = typer.Typer(
     name="zh-extract",
@@ -61,6 +62,11 @@ def extract(
     segmenter: SegmenterOpt = "jieba",
     latent: Annotated[bool, typer.Option(help="Also emit bare numbers without a unit.")] = False,
     glob: Annotated[str, typer.Option(help="Which files to read in folders.")] = "*.txt",
+    date: Annotated[
+        str | None, typer.Option(help="The articles' date (YYYY[-MM[-DD]]), for 今年/近三年 and kinds.")
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="The articles' main subject (郑州市).")] = None,
+    no_targets: Annotated[bool, typer.Option("--no-targets", help="Quantities only.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
 ) -> None:
     """Extract quantity records from articles, one JSON object per line.
@@ -74,6 +80,12 @@ def extract(
     from extractor.reader import read_documents
 
     pipe = _pipeline(rules, segmenter, latent)
+    pipe.targets = not no_targets
+    try:
+        doc_date = DocDate.parse(date)
+    except ValueError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
     done = failed = count = 0
     sink = nullcontext(sys.stdout) if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     with sink as out:
@@ -85,7 +97,8 @@ def extract(
             if item.encoding != "utf-8" and not quiet:
                 typer.echo(f"zh-extract: note: {item.path}: decoded as {item.encoding}", err=True)
             try:
-                records = records_from_doc(pipe.nlp(item.text), item.doc_id)
+                doc = pipe.doc(item.text, date=doc_date, subject=subject)
+                records = records_from_doc(doc, item.doc_id, pipe.targets)
             except (ExtractorError, TimeoutError) as exc:
                 _error(f"{item.path}: {exc}")
                 failed += 1
@@ -128,13 +141,22 @@ def eval_(
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    columns = ["precision", "recall", "f1", "value_accuracy", "comparator_accuracy",
-               "change_accuracy", "trap_false_positives", "gold", "predicted"]
     rows = [*result["documents"].items(), ("OVERALL", result["overall"])]
+    tables = [
+        ["precision", "recall", "f1", "value_accuracy", "comparator_accuracy", "change_accuracy",
+         "trap_false_positives", "gold", "predicted"],
+        ["kind_accuracy", "indicator_exact", "indicator_lenient", "period_accuracy",
+         "period_norm_accuracy", "subject_accuracy"],
+        ["target_precision", "target_recall", "target_f1", "targets_gold", "targets_predicted"],
+    ]
     width = max(len(name) for name, _ in rows)
-    typer.echo(f"{'document':<{width}}  " + "  ".join(f"{c[:10]:>10}" for c in columns))
-    for name, fig in rows:
-        typer.echo(f"{name:<{width}}  " + "  ".join(f"{fig[c]:>10}" for c in columns))
+    for columns in tables:
+        if not any(c in fig for _, fig in rows for c in columns):
+            continue
+        typer.echo(f"{'document':<{width}}  " + "  ".join(f"{c[:10]:>10}" for c in columns))
+        for name, fig in rows:
+            typer.echo(f"{name:<{width}}  " + "  ".join(f"{fig.get(c, '-'):>10}" for c in columns))
+        typer.echo("")
     if show_errors:
         for kind in ("misses", "spurious", "wrong"):
             for line in result[kind]:
@@ -158,7 +180,7 @@ def explain(
     if text == "-":
         text = sys.stdin.read()
     pipe = _pipeline(rules, segmenter, latent=True)
-    doc = pipe.nlp(text)
+    doc = pipe.doc(text)
     found = doc._.quantity_trace
     typer.echo("tokens:   " + " | ".join(t.text for t in doc))
 
@@ -174,9 +196,33 @@ def explain(
                    f"{drop.candidate.rule}: {drop.reason}")
     hidden = ("sentence", "doc_id")
     for record in records_from_doc(doc):
-        if not record.latent:
+        if record.type == "target":
+            typer.echo(f"target:   {record.id} {record.text!r} ({record.cue}, {record.rule})")
+        elif not record.latent:
             shown = {k: v for k, v in record.to_dict().items() if v is not None and k not in hidden}
             typer.echo("record:   " + json.dumps(shown, ensure_ascii=False))
+
+
+@app.command()
+def panel(
+    records: Annotated[str, typer.Argument(help="A records file written by `zh-extract extract`.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="A .csv or .parquet file.")] = "targets.csv",
+) -> None:
+    """One row per target quantity: subject, period, indicator, value, unit, comparator …
+
+    \b
+    Examples:
+      zh-extract extract reports/ -o records.jsonl && zh-extract panel records.jsonl -o targets.csv
+      zh-extract panel records.jsonl -o targets.parquet
+    """
+    from extractor.panel import panel_file
+
+    try:
+        rows = panel_file(records, output)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    typer.echo(f"zh-extract: {rows} target rows written to {output}", err=True)
 
 
 @app.command()

@@ -1,17 +1,31 @@
-"""The registered spaCy component `zh_quantities`: candidates on characters, spans on tokens.
+"""The registered spaCy components, in pipeline order:
 
-`find(doc)` is pure (candidates plus what was dropped and why); `apply(doc, found)` writes
-`doc.spans["quantities"]`, `doc._.quantities` and `doc._.quantity_trace`.
+- `zh_quantities`: candidates on characters, spans on tokens. `find(doc)` is pure (candidates plus
+  what was dropped and why); `apply(doc, found)` writes `doc.spans["quantities"]`,
+  `doc._.quantities` and `doc._.quantity_trace`.
+- `zh_periods`: time expressions (`doc.spans["periods"]`) and each quantity's period.
+- `zh_kinds`: target / forecast / actual / other, and target statements (`doc._.statements`).
+- `zh_indicators`: each quantity's indicator and subject.
+
+What the last three say about a quantity is in `doc._.facts`, parallel to `doc._.quantities`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .indicators import IndicatorFinder, Phrase, SubjectFinder
+from .kinds import KindClassifier, Statement, clauses_of
 from .normalize import normalize
+from .periods import DocDate, PeriodSpan, period_matcher_for
 from .quantities import Candidate, Found, matcher_for
 from .rules import load_rules
+from .sentences import sentence_bounds
 
 SPANS_KEY = "quantities"
 
@@ -66,3 +80,181 @@ def make_quantities(
 
 def candidates(doc: Doc) -> list[Candidate]:
     return list(doc._.quantities or [])
+
+
+# --------------------------------------------------------------------------- targets and results
+
+for _name, _default in (("facts", None), ("periods", None), ("statements", None), ("date", None),
+                        ("doc_subject", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+_DATELINE = regex.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日")
+
+
+@dataclass
+class Facts:
+    """What the later stages say about one quantity (parallel to `doc._.quantities`)."""
+
+    period: PeriodSpan | None = None
+    kind: str | None = None
+    kind_rule: str | None = None
+    indicator: Phrase | None = None
+    subject: str | None = None
+    target_id: str | None = None
+
+
+def document_date(doc: Doc) -> DocDate | None:
+    """The date given by the caller, else the text's own dateline (2024年3月5日) near its top."""
+    if doc._.date is not None:
+        return doc._.date
+    m = _DATELINE.search(doc.text[:300])
+    if m:
+        try:
+            dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return DocDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+class PeriodComponent:
+    """`zh_periods`: time expressions, and the period of each quantity (clause, then sentence)."""
+
+    def __init__(self, rules: list[str]) -> None:
+        self.matcher = period_matcher_for(load_rules(rules))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        periods = self.matcher.find(text, document_date(doc))
+        doc._.periods = periods
+        doc.spans["periods"] = [
+            s for p in periods
+            if (s := doc.char_span(p.start, p.end, label="PERIOD", alignment_mode="expand")) is not None
+        ]
+        clauses = clauses_of(text)
+        facts = []
+        for cand in doc._.quantities or ():
+            clause = next((c for c in clauses if c.start <= cand.start <= c.end), None)
+            facts.append(Facts(period=_nearest_period(periods, cand.start, clause, text)))
+        doc._.facts = facts
+        return doc
+
+
+def _nearest_period(periods, offset, clause, text) -> PeriodSpan | None:
+    before = [p for p in periods if p.end <= offset or p.start <= offset < p.end]
+    if clause is not None:
+        own = [p for p in before if p.start >= clause.start]
+        if own:
+            return own[-1]
+    sentence = next(((s, e) for s, e in sentence_bounds(text) if s <= offset <= e), None)
+    if sentence:
+        start = sentence[0]
+        window = text[start:offset]
+        cut = max(window.rfind("；"), window.rfind(";"))
+        start = start + cut + 1 if cut >= 0 else start
+        own = [p for p in before if p.start >= start]
+        if own:
+            return own[-1]
+    return None
+
+
+class KindComponent:
+    """`zh_kinds`: target / forecast / actual / other for each quantity, and target statements."""
+
+    def __init__(self, rules: list[str]) -> None:
+        self.classifier = KindClassifier(load_rules(rules))
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        starts = {t.idx for t in doc}
+        ends = {t.idx + len(t) for t in doc}
+        hits = self.classifier.cue_hits(text, starts, ends)
+        quantities = doc._.quantities or []
+        # a cue word inside a mention (将近, 超) is the mention's, not a cue
+        hits = [h for h in hits if not any(q.start <= h.start < q.end for q in quantities)]
+        clauses = clauses_of(text)
+        facts = doc._.facts or [Facts() for _ in quantities]
+        kinds = self.classifier.classify(
+            text, [(q.start, q.end) for q in quantities], [f.period for f in facts],
+            document_date(doc), hits, clauses,
+        )
+        for f, (kind, reason) in zip(facts, kinds):
+            f.kind, f.kind_rule = kind, reason
+        doc_kind = _prevailing([k for k, _ in kinds])
+        statements = self.classifier.statements(
+            text, clauses, hits, [q.start for q in quantities], doc_kind
+        )
+        for i, st in enumerate(statements):
+            st_id = f"T{i + 1}"
+            for q, f in zip(quantities, facts):
+                if f.kind == "target" and _same_clause(text, st, q.start):
+                    f.target_id = st_id
+        doc._.facts = facts
+        doc._.statements = statements
+        return doc
+
+
+def _prevailing(kinds: list[str]) -> str | None:
+    return max(set(kinds), key=kinds.count) if kinds else None
+
+
+def _same_clause(text: str, st: Statement, offset: int) -> bool:
+    """A quantity belongs to the statement whose sentence it shares, after the statement."""
+    if offset < st.end:
+        return False
+    between = text[st.end : offset]
+    return not any(c in "。！？!?\n" for c in between)
+
+
+class IndicatorComponent:
+    """`zh_indicators`: the indicator and subject of each quantity."""
+
+    def __init__(self, rules: list[str]) -> None:
+        ruleset = load_rules(rules)
+        self.indicators = IndicatorFinder(ruleset)
+        self.subjects = SubjectFinder(ruleset)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        quantities = doc._.quantities or []
+        facts = doc._.facts or [Facts() for _ in quantities]
+        clauses = clauses_of(text)
+        sentences = sentence_bounds(text)
+        main = doc._.doc_subject or self.subjects.main_subject(text)
+        periods = [(p.start, p.end) for p in doc._.periods or ()]
+        spans = [(q.start, q.end) for q in quantities]
+        previous: tuple[int, Phrase | None] = (-1, None)
+        for i, (q, f) in enumerate(zip(quantities, facts)):
+            clause = next((c for c in clauses if c.start <= q.start <= c.end), None)
+            sentence = next(((s, e) for s, e in sentences if s <= q.start <= e), (0, len(text)))
+            blocked = periods + spans[:i]
+            phrase = None
+            if (clause is not None and q.dimension != "rank") or q.change:
+                bounds = (clause.start, clause.end) if clause else sentence
+                phrase = self.indicators.find(text, bounds, q.start, q.end, q.dimension == "count", blocked)
+            if phrase is None and q.change and previous[0] == sentence[0]:
+                phrase = previous[1]
+            f.indicator = phrase
+            previous = (sentence[0], phrase)
+            f.subject = self.subjects.subject_for(text, sentence, q.start) or main
+        doc._.facts = facts
+        return doc
+
+
+@Language.factory("zh_periods", default_config={"rules": []}, requires=["doc._.quantities"],
+                  assigns=["doc._.periods", "doc._.facts", "doc.spans"])
+def make_periods(nlp: Language, name: str, rules: list[str]) -> PeriodComponent:
+    return PeriodComponent(rules)
+
+
+@Language.factory("zh_kinds", default_config={"rules": []}, requires=["doc._.facts"],
+                  assigns=["doc._.facts", "doc._.statements"])
+def make_kinds(nlp: Language, name: str, rules: list[str]) -> KindComponent:
+    return KindComponent(rules)
+
+
+@Language.factory("zh_indicators", default_config={"rules": []}, requires=["doc._.facts"],
+                  assigns=["doc._.facts"])
+def make_indicators(nlp: Language, name: str, rules: list[str]) -> IndicatorComponent:
+    return IndicatorComponent(rules)

@@ -21,13 +21,27 @@ class Scores:
     comparator_correct: int = 0
     change_correct: int = 0
     trap_false_positives: int = 0
+    annotated: int = 0  # matched pairs whose gold has kind/indicator/period/subject
+    kind_correct: int = 0
+    indicator_exact: int = 0
+    indicator_lenient: int = 0
+    period_correct: int = 0
+    period_norm_correct: int = 0
+    subject_correct: int = 0
+    targets_gold: int = 0
+    targets_predicted: int = 0
+    targets_matched: int = 0
+    target_docs: int = 0
     misses: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
 
     def add(self, other: Scores) -> None:
         for name in ("gold", "predicted", "matched", "value_correct", "comparator_correct",
-                     "change_correct", "trap_false_positives"):
+                     "change_correct", "trap_false_positives", "annotated", "kind_correct",
+                     "indicator_exact", "indicator_lenient", "period_correct", "period_norm_correct",
+                     "subject_correct", "targets_gold", "targets_predicted", "targets_matched",
+                     "target_docs"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
         self.spurious += other.spurious
@@ -38,7 +52,26 @@ class Scores:
         r = self.matched / self.gold if self.gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         m = self.matched or 1
-        return {
+        a = self.annotated or 1
+        tp = self.targets_matched / self.targets_predicted if self.targets_predicted else 0.0
+        tr = self.targets_matched / self.targets_gold if self.targets_gold else 0.0
+        targets = {}
+        if self.annotated:
+            targets.update({
+                "kind_accuracy": round(self.kind_correct / a, 4),
+                "indicator_exact": round(self.indicator_exact / a, 4),
+                "indicator_lenient": round(self.indicator_lenient / a, 4),
+                "period_accuracy": round(self.period_correct / a, 4),
+                "period_norm_accuracy": round(self.period_norm_correct / a, 4),
+                "subject_accuracy": round(self.subject_correct / a, 4),
+            })
+        if self.target_docs:
+            targets.update({
+                "target_precision": round(tp, 4), "target_recall": round(tr, 4),
+                "target_f1": round(2 * tp * tr / (tp + tr), 4) if tp + tr else 0.0,
+                "targets_gold": self.targets_gold, "targets_predicted": self.targets_predicted,
+            })
+        return targets | {
             "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
             "value_accuracy": round(self.value_correct / m, 4),
             "comparator_accuracy": round(self.comparator_correct / m, 4),
@@ -62,7 +95,8 @@ def _label(text: str, start: int, end: int) -> str:
     return f"{start}:{text[start:end]}"
 
 
-def score_doc(gold: GoldDoc, records: list[Record]) -> Scores:
+def score_doc(gold: GoldDoc, all_records: list) -> Scores:
+    records = [r for r in all_records if r.type == "quantity"]
     s = Scores(gold=len(gold.quantities), predicted=len(records))
     pairs = sorted(
         ((_overlap(g.start, g.end, r.start, r.end), gi, ri)
@@ -85,10 +119,68 @@ def score_doc(gold: GoldDoc, records: list[Record]) -> Scores:
     s.trap_false_positives = sum(
         1 for r in records if any(_overlap(t.start, t.end, r.start, r.end) for t in gold.traps)
     )
+    if gold.targets is not None:
+        _score_targets(s, gold, [r for r in all_records if r.type == "target"])
     return s
 
 
+def _score_targets(s: Scores, gold: GoldDoc, predicted: list) -> None:
+    """A predicted statement matches a gold one when they share half of the shorter span."""
+    s.target_docs = 1
+    s.targets_gold, s.targets_predicted = len(gold.targets), len(predicted)
+    used: set[int] = set()
+    for g in gold.targets:
+        for i, p in enumerate(predicted):
+            shorter = min(g.end - g.start, p.end - p.start) or 1
+            if i not in used and _overlap(g.start, g.end, p.start, p.end) * 2 >= shorter:
+                used.add(i)
+                break
+        else:
+            s.misses.append(f"{gold.doc_id} target {_label(gold.text, g.start, g.end)}")
+    s.targets_matched = len(used)
+    s.spurious += [f"{gold.doc_id} target {_label(gold.text, p.start, p.end)}"
+                   for i, p in enumerate(predicted) if i not in used]
+
+
+def char_f1(a: str | None, b: str | None) -> float:
+    """Character-multiset F1 of two phrases (the lenient indicator match)."""
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    from collections import Counter
+
+    common = sum((Counter(a) & Counter(b)).values())
+    if not common:
+        return 0.0
+    p, r = common / len(b), common / len(a)
+    return 2 * p * r / (p + r)
+
+
+_SUFFIXES = ("市", "省", "县", "区", "自治区")
+
+
+def same_subject(a: str | None, b: str | None) -> bool:
+    def canon(x: str | None) -> str | None:
+        if not x:
+            return None
+        for suffix in _SUFFIXES:
+            if x.endswith(suffix) and len(x) > len(suffix) + 1:
+                return x[: -len(suffix)]
+        return x
+
+    return canon(a) == canon(b)
+
+
 def _compare(s: Scores, g: GoldQuantity, r: Record, text: str) -> None:
+    if g.annotated:
+        s.annotated += 1
+        s.kind_correct += g.kind == r.kind
+        s.indicator_exact += g.indicator == r.indicator
+        s.indicator_lenient += g.indicator == r.indicator or char_f1(g.indicator, r.indicator) >= 0.6
+        s.period_correct += (g.period or None) == (r.period or None)
+        s.period_norm_correct += (g.period_norm or None) == (r.period_norm or None)
+        s.subject_correct += same_subject(g.subject, r.subject)
+        if g.kind != r.kind:
+            s.wrong.append(f"kind {_label(text, g.start, g.end)} gold={g.kind} got={r.kind} ({r.kind_rule})")
     value_ok = _close(g.value, r.value) and _close(g.value_max, r.value_max) and g.unit == r.unit
     s.value_correct += value_ok
     s.comparator_correct += g.comparator == r.comparator
@@ -107,7 +199,7 @@ def evaluate(corpus_dir: Path, pipeline: Pipeline | None = None) -> dict:
     overall = Scores()
     per_doc = {}
     for gold in docs:
-        s = score_doc(gold, pipe(gold.text, gold.doc_id))
+        s = score_doc(gold, pipe(gold.text, gold.doc_id, date=gold.date, subject=gold.subject))
         per_doc[gold.doc_id] = s.figures()
         overall.add(s)
     return {

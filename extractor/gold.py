@@ -24,6 +24,22 @@ class GoldQuantity:
     unit: str | None
     comparator: str
     change: bool
+    kind: str | None = None
+    indicator: str | None = None
+    indicator_start: int | None = None
+    indicator_end: int | None = None
+    period: str | None = None
+    period_norm: str | None = None
+    subject: str | None = None
+    annotated: bool = False  # whether kind/indicator/period/subject were annotated
+
+
+@dataclass(frozen=True)
+class GoldTarget:
+    text: str
+    start: int
+    end: int
+    cue: str | None
 
 
 @dataclass(frozen=True)
@@ -41,6 +57,9 @@ class GoldDoc:
     text: str
     quantities: list[GoldQuantity]
     traps: list[GoldTrap]
+    targets: list[GoldTarget] | None = None  # None: target statements not annotated
+    date: str | None = None
+    subject: str | None = None
 
 
 def _locate(source: str, entry: dict, gold_path: Path) -> tuple[int, int]:
@@ -76,18 +95,49 @@ def load_gold(gold_path: Path, corpus_dir: Path | None = None) -> GoldDoc:
     quantities = []
     for entry in data.get("quantities") or []:
         start, end = _locate(source, entry, gold_path)
+        ind = _locate_near(source, entry.get("indicator"), start)
+        period_norm = entry.get("period_norm")
         quantities.append(
             GoldQuantity(
                 text=entry["text"], start=start, end=end,
                 value=entry.get("value"), value_max=entry.get("value_max"), unit=entry.get("unit"),
                 comparator=str(entry.get("comparator") or "="), change=bool(entry.get("change")),
+                kind=entry.get("kind"), indicator=entry.get("indicator"),
+                indicator_start=ind[0] if ind else None, indicator_end=ind[1] if ind else None,
+                period=entry.get("period"),
+                period_norm=None if period_norm is None else str(period_norm),
+                subject=entry.get("subject"), annotated="kind" in entry,
             )
         )
+    targets = None
+    if "targets" in data:
+        targets = []
+        for entry in data.get("targets") or []:
+            start, end = _locate(source, entry, gold_path)
+            targets.append(GoldTarget(entry["text"], start, end, entry.get("cue")))
     traps = []
     for entry in data.get("traps") or []:
         start, end = _locate(source, entry, gold_path)
         traps.append(GoldTrap(entry["text"], start, end, str(entry.get("trap") or "")))
-    return GoldDoc(doc_id, source_path, source, quantities, traps)
+    date = data.get("date")
+    return GoldDoc(doc_id, source_path, source, quantities, traps, targets,
+                   None if date is None else str(date), data.get("subject"))
+
+
+def _locate_near(source: str, phrase: str | None, offset: int) -> tuple[int, int] | None:
+    """The occurrence of `phrase` nearest to `offset` within its sentence."""
+    if not phrase:
+        return None
+    s0 = max(source.rfind(c, 0, offset) for c in "。！？!?\n") + 1
+    ends = [i for i in (source.find(c, offset) for c in "。！？!?\n") if i >= 0]
+    s1 = min(ends) if ends else len(source)
+    best = None
+    pos = source.find(phrase, s0, s1)
+    while pos >= 0:
+        if best is None or abs(pos - offset) < abs(best - offset):
+            best = pos
+        pos = source.find(phrase, pos + 1, s1)
+    return (best, best + len(phrase)) if best is not None else None
 
 
 def load_corpus(corpus_dir: Path) -> list[GoldDoc]:

@@ -14,15 +14,20 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401 - registers the zh_quantities factory
+from .periods import DocDate
 from .quantities import Candidate
-from .records import Record, plain_number
+from .records import Record, TargetRecord, plain_number
 from .rules import RuleSet, load_rules
 from .sentences import SentenceIndex
 from .tokenizer import make_nlp
 
+Item = str | tuple[str, str | None]
+AnyRecord = Record | TargetRecord
+STAGES = ("zh_quantities", "zh_periods", "zh_kinds", "zh_indicators")
+
 
 class Pipeline:
-    """A spaCy pipeline (`self.nlp`) plus the conversion of its spans to records."""
+    """A spaCy pipeline (`self.nlp`) plus the conversion of its results to records."""
 
     def __init__(
         self,
@@ -31,37 +36,62 @@ class Pipeline:
         segmenter: str = "jieba",
         latent: bool = False,
         timeout: float | None = 30.0,
+        targets: bool = True,
     ) -> None:
         self.rule_dirs = [str(r) for r in rules]
         self.rules: RuleSet = load_rules(self.rule_dirs)
         self.segmenter = segmenter
+        self.targets = targets
         self.nlp = make_nlp(segmenter, self.rules)
         self.nlp.add_pipe(
             "zh_quantities", config={"rules": self.rule_dirs, "latent": latent, "timeout": timeout}
         )
+        for stage in STAGES[1:]:
+            self.nlp.add_pipe(stage, config={"rules": self.rule_dirs})
 
-    def doc(self, text: str) -> Doc:
-        return self.nlp(text)
+    def make_doc(self, text: str, date: str | DocDate | None = None, subject: str | None = None) -> Doc:
+        doc = self.nlp.make_doc(text)
+        doc._.date = date if isinstance(date, DocDate) or date is None else DocDate.parse(date)
+        doc._.doc_subject = subject
+        return doc
 
-    def __call__(self, text: str, doc_id: str | None = None) -> list[Record]:
-        return records_from_doc(self.nlp(text), doc_id)
+    def doc(self, text: str, *, date: str | None = None, subject: str | None = None) -> Doc:
+        """The processed spaCy Doc (quantities, periods, kinds, indicators, statements)."""
+        doc = self.make_doc(text, date, subject)
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        return doc
 
-    def pipe(
-        self, texts: Iterable[str | tuple[str, str]], *, batch_size: int = 32
-    ) -> Iterator[list[Record]]:
+    def __call__(
+        self, text: str, doc_id: str | None = None, *, date: str | None = None, subject: str | None = None
+    ) -> list[AnyRecord]:
+        """Quantity records, then target statements (when `targets`), for one text."""
+        return records_from_doc(self.doc(text, date=date, subject=subject), doc_id, self.targets)
+
+    def pipe(self, texts: Iterable[Item], *, batch_size: int = 32) -> Iterator[list[AnyRecord]]:
         """Records per text, in order; items may be `text` or `(text, doc_id)`."""
         pairs = ((t, None) if isinstance(t, str) else t for t in texts)
-        for doc, doc_id in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-            yield records_from_doc(doc, doc_id)
+        docs = ((self.make_doc(text), doc_id) for text, doc_id in pairs)
+        for doc, doc_id in self.nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
+            yield records_from_doc(doc, doc_id, self.targets)
 
 
-def records_from_doc(doc: Doc, doc_id: str | None = None) -> list[Record]:
+def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[AnyRecord]:
     text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
     sentences = SentenceIndex(text)
-    return [_record(text, c, sentences, doc_id) for c in doc._.quantities or ()]
+    quantities = doc._.quantities or []
+    facts = doc._.facts or [None] * len(quantities)
+    records: list[AnyRecord] = [
+        _record(text, c, f, sentences, doc_id) for c, f in zip(quantities, facts)
+    ]
+    if targets:
+        records += _targets(doc, text, sentences, doc_id)
+    return records
 
 
-def _record(text: str, c: Candidate, sentences: SentenceIndex, doc_id: str | None) -> Record:
+def _record(text: str, c: Candidate, f, sentences: SentenceIndex, doc_id: str | None) -> Record:
+    indicator = f.indicator if f else None
+    period = f.period if f else None
     return Record(
         doc_id=doc_id,
         text=text[c.start : c.end],
@@ -80,7 +110,33 @@ def _record(text: str, c: Candidate, sentences: SentenceIndex, doc_id: str | Non
         rule=c.rule,
         rules=list(c.rules),
         latent=c.latent,
+        kind=f.kind if f else None,
+        kind_rule=f.kind_rule if f else None,
+        indicator=text[indicator.start : indicator.end] if indicator else None,
+        indicator_start=indicator.start if indicator else None,
+        indicator_end=indicator.end if indicator else None,
+        period=text[period.start : period.end] if period else None,
+        period_norm=period.norm if period else None,
+        subject=f.subject if f else None,
+        target_id=f.target_id if f else None,
     )
+
+
+def _targets(doc: Doc, text: str, sentences: SentenceIndex, doc_id: str | None) -> list[TargetRecord]:
+    out = []
+    periods = doc._.periods or []
+    main = doc._.doc_subject
+    for i, st in enumerate(doc._.statements or ()):
+        sentence = sentences.sentence_at(st.start)
+        period = next((p for p in reversed(periods) if p.end <= st.end and p.start >= st.start - 40
+                       and text[p.start : st.start].count("。") == 0), None)
+        out.append(TargetRecord(
+            doc_id=doc_id, id=f"T{i + 1}", text=text[st.start : st.end], start=st.start, end=st.end,
+            sentence=sentence, cue=st.cue, rule=st.rule, action=st.action, object=st.object,
+            subject=main, period=text[period.start : period.end] if period else None,
+            period_norm=period.norm if period else None,
+        ))
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -88,6 +144,8 @@ def default_pipeline(segmenter: str = "jieba") -> Pipeline:
     return Pipeline(segmenter=segmenter)
 
 
-def extract(text: str, doc_id: str | None = None, *, segmenter: str = "jieba") -> list[Record]:
+def extract(
+    text: str, doc_id: str | None = None, *, segmenter: str = "jieba", date: str | None = None
+) -> list[AnyRecord]:
     """Records for one text with the bundled rules (the pipeline is built once and reused)."""
-    return default_pipeline(segmenter)(text, doc_id)
+    return default_pipeline(segmenter)(text, doc_id, date=date)

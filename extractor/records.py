@@ -35,11 +35,41 @@ class Record(BaseModel):
     rule: str = Field(description="Id of the rule entry that produced the record.")
     rules: list[str] = Field(default_factory=list, description="Every rule entry that took part.")
     latent: bool = Field(default=False, description="A bare number, emitted only on request.")
-    # Reserved for the targets issue; null until then.
-    kind: str | None = None
-    indicator: str | None = None
-    period: str | None = None
+    kind: Literal["target", "forecast", "actual", "other"] | None = Field(
+        default=None, description="A goal set by an actor, a prediction, a reported figure, or other."
+    )
+    kind_rule: str | None = Field(default=None, description="The cue id (or period/document) behind kind.")
+    indicator: str | None = Field(default=None, description="What is measured, as written.")
+    indicator_start: int | None = None
+    indicator_end: int | None = None
+    period: str | None = Field(default=None, description="When the figure holds, as written.")
+    period_norm: str | None = Field(default=None, description="2024, 2024-01/2024-08, 2021/2025 ...")
+    subject: str | None = Field(default=None, description="Whose figure it is (place or body).")
+    target_id: str | None = Field(default=None, description="The target statement it belongs to.")
+
+    def to_dict(self) -> dict:
+        return self.model_dump()
+
+
+class TargetRecord(BaseModel):
+    """A target clause with no number of its own (争创综合性国家科学中心)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str | None
+    type: Literal["target"] = "target"
+    id: str = Field(description="Id that quantity records' target_id point to (T1, T2 ...).")
+    text: str
+    start: int
+    end: int
+    sentence: str
+    cue: str = Field(description="The word that makes the clause a target (争创, 加快, 将 ...).")
+    rule: str = Field(description="The cue entry id, or the passage/document scope it came from.")
+    action: str | None = Field(description="The leading action verb (加快, 推动 ...).")
+    object: str | None = Field(description="What the action is about.")
     subject: str | None = None
+    period: str | None = None
+    period_norm: str | None = None
 
     def to_dict(self) -> dict:
         return self.model_dump()
@@ -55,4 +85,9 @@ def plain_number(value: Fraction | None) -> int | float | None:
 
 
 def record_json_schema() -> dict:
-    return Record.model_json_schema()
+    """One schema for both kinds of line: a quantity or a target statement."""
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Record | TargetRecord).json_schema()
+    schema["title"] = "Record"
+    return schema

@@ -23,7 +23,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .errors import RuleError
 
 Comparator = Literal["=", ">", ">=", "<", "<=", "~", "range"]
-RULE_FILES = ("numerals", "units", "bounds", "changes", "patterns", "traps")
+RULE_FILES = (
+    "numerals", "units", "bounds", "changes", "patterns", "traps", "periods", "cues", "subjects",
+)
 
 
 def bundled_rules_dir() -> Path:
@@ -48,6 +50,13 @@ class Example(_Entry):
     unit: str | None = None
     comparator: Comparator | None = None
     change: bool | None = None
+    kind: Literal["target", "forecast", "actual", "other"] | None = None
+    target: bool | None = None  # a cues example without a number: is the clause a target statement?
+    indicator: str | None = None
+    subject: str | None = None
+    date: Annotated[str | None, BeforeValidator(lambda v: None if v is None else str(v))] = None
+    period: str | None = None
+    period_norm: str | None = None
     note: str | None = None
 
 
@@ -159,6 +168,30 @@ class Trap(_Entry):
     disabled: bool = False
 
 
+class Cue(_Entry):
+    id: str
+    kind: Literal["target", "forecast", "actual", "other"]
+    scope: Literal["clause", "passage"] = "clause"
+    words: list[str] = Field(min_length=1)
+    examples: list[Example] = []
+    not_: list[str] = Field(default=[], alias="not")
+    note: str | None = None
+    disabled: bool = False
+
+
+class Period(_Entry):
+    id: str
+    pattern: str
+    normalizer: Literal[
+        "year", "year_range", "by_year", "month", "month_range", "half", "quarter",
+        "relative_year", "recent_years", "year_end", "plan", "plan_end", "to_date", "none",
+    ]
+    examples: list[Example] = []
+    not_: list[str] = Field(default=[], alias="not")
+    note: str | None = None
+    disabled: bool = False
+
+
 class QuotedLabels(_Entry):
     id: str = "trap.quoted_label"
     trap: Literal["label"] = "label"
@@ -202,6 +235,14 @@ class RuleSet:
     patterns: tuple[Pattern, ...]
     traps: tuple[Trap, ...]
     quoted_labels: QuotedLabels | None
+    periods: tuple[Period, ...]
+    relative_years: dict[str, int]
+    plans: dict[str, list[int]]
+    cues: tuple[Cue, ...]
+    indicator_strip: tuple[str, ...]
+    actions: tuple[str, ...]
+    subject_places: tuple[str, ...]
+    subject_suffixes: tuple[str, ...]
     locations: dict[str, Located] = field(compare=False, hash=False)
     fingerprint: str = ""
 
@@ -215,6 +256,8 @@ class RuleSet:
         yield from self.traps
         if self.quoted_labels is not None:
             yield self.quoted_labels
+        yield from self.periods
+        yield from self.cues
 
     def user_words(self) -> list[str]:
         """Words a segmenter should keep whole: units with and without multiplier prefixes."""
@@ -289,8 +332,17 @@ _SECTIONS: dict[str, dict[str, type[BaseModel]]] = {
     "changes": {"changes": Change},
     "patterns": {"patterns": Pattern},
     "traps": {"traps": Trap},
+    "periods": {"periods": Period},
+    "cues": {"cues": Cue},
+    "subjects": {},
 }
-_SCALARS = {"changes": {"link_words", "carry_over"}, "traps": {"quoted_labels"}}
+_SCALARS = {
+    "changes": {"link_words", "carry_over"},
+    "traps": {"quoted_labels"},
+    "periods": {"relative_years", "plans"},
+    "cues": {"indicator_strip", "actions"},
+    "subjects": {"places", "suffixes"},
+}
 
 
 def _load_dir(
@@ -349,7 +401,7 @@ def _load_dir(
 def _check_patterns(rules: RuleSet, problems: list[str]) -> None:
     from .patterns import compile_slots  # the slot expansion lives with the matcher
 
-    for entry in [*rules.patterns, *rules.traps]:
+    for entry in [*rules.patterns, *rules.traps, *rules.periods]:
         source = getattr(entry, "pattern", None)
         if not source:
             continue
@@ -393,13 +445,22 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         if quoted is not None:
             locations[quoted.id] = Located(str(path), raw.get("__line__", 1))
     word_lists: dict[str, tuple[str, ...]] = {}
-    for key in ("link_words", "carry_over"):
+    for key in ("link_words", "carry_over", "indicator_strip", "actions", "places", "suffixes"):
         if key in scalars:
             raw, path = scalars[key]
             if isinstance(raw, list) and all(isinstance(w, str) for w in raw):
                 word_lists[key] = tuple(raw)
             else:
                 problems.append(f"{path}: {key} must be a list of strings")
+    tables: dict[str, dict] = {}
+    for key, check in (("relative_years", int), ("plans", list)):
+        if key in scalars:
+            raw, path = scalars[key]
+            raw = _strip_lines(raw)
+            if isinstance(raw, dict) and all(isinstance(v, check) for v in raw.values()):
+                tables[key] = raw
+            else:
+                problems.append(f"{path}: {key} must map words to {check.__name__} values")
     if problems:
         raise RuleError("\n".join(problems))
 
@@ -418,6 +479,14 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         patterns=live("patterns"),
         traps=live("traps"),
         quoted_labels=None if quoted is None or quoted.disabled else quoted,
+        periods=live("periods"),
+        relative_years=tables.get("relative_years", {}),
+        plans=tables.get("plans", {}),
+        cues=live("cues"),
+        indicator_strip=word_lists.get("indicator_strip", ()),
+        actions=word_lists.get("actions", ()),
+        subject_places=word_lists.get("places", ()),
+        subject_suffixes=word_lists.get("suffixes", ()),
         locations=locations,
         fingerprint=hashlib.sha1(repr(stamp).encode()).hexdigest()[:12],
     )

@@ -55,11 +55,12 @@ def test_exact_decimal_values(pipe):
 
 
 def test_extract_and_to_dict():
-    (rec,) = extractor.extract("力争新增高新技术企业1000家以上", doc_id="a1")
+    (rec,) = extractor.extract("力争全年新增高新技术企业1000家以上", doc_id="a1", date="2024-03")
     d = rec.to_dict()
     assert d["doc_id"] == "a1" and d["value"] == 1000 and d["comparator"] == ">="
-    for reserved in ("kind", "indicator", "period", "subject"):
-        assert reserved in d and d[reserved] is None
+    got = (d["kind"], d["indicator"], d["period"], d["period_norm"])
+    assert got == ("target", "高新技术企业", "全年", "2024")
+    assert d["indicator_start"] == 6 and d["indicator_end"] == 12
 
 
 def test_pipe_streams_in_order(pipe):
@@ -88,7 +89,11 @@ def test_numbers_and_units_are_matched_on_characters(pipe):
 def test_char_segmenter_gives_the_same_records(pipe):
     char = extractor.Pipeline(segmenter="char")
     text = (CORPUS / "003_db721301c3884bac.txt").read_text(encoding="utf-8")
-    assert [r.to_dict() for r in char(text)] == [r.to_dict() for r in pipe(text)]
+
+    def core(records):  # cue words need a segmenter's word boundaries; numbers do not
+        return [(r.start, r.end, r.value, r.unit, r.comparator) for r in records if r.type == "quantity"]
+
+    assert core(char(text)) == core(pipe(text))
     assert all(len(t.text) == 1 for t in char.doc("增长5%") if not t.is_space)
 
 
@@ -104,7 +109,9 @@ def test_pkuseg_segmenter_gives_the_same_records(pipe):
     pk = extractor.Pipeline(segmenter="pkuseg")
     text = "力争新签约项目总额突破8000亿元，货邮吞吐量49.5万吨"
     assert pk.doc(text).text == text
-    assert [r.to_dict() for r in pk(text)] == [r.to_dict() for r in pipe(text)]
+    assert [r.to_dict() for r in pk(text) if r.type == "quantity"] == [
+        r.to_dict() for r in pipe(text) if r.type == "quantity"
+    ]
 
 
 def test_missing_pkuseg_model_is_a_clear_error(monkeypatch, tmp_path):

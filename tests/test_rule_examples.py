@@ -44,14 +44,52 @@ def _matches(ex: Example, rec) -> list[str]:
     return problems
 
 
+PERIODS = {e.id for e in RULES.periods}
+CUES = {e.id for e in RULES.cues}
+
+
+def _period_example(entry_id: str, case, where) -> None:
+    from extractor.normalize import normalize
+    from extractor.periods import DocDate, period_matcher_for
+
+    found = period_matcher_for(RULES).find(normalize(case.text), DocDate.parse(case.date))
+    got = [(p.text, p.norm, p.rule) for p in found]
+    assert (case.period, case.period_norm, entry_id) in got, (
+        f"{where.file}:{where.line} [{entry_id}] {case.text!r}: want ({case.period}, "
+        f"{case.period_norm}) from this entry, got {got}"
+    )
+
+
+def _cue_example(pipe, entry_id: str, case, where) -> None:
+    records = pipe(case.text, date=case.date)
+    quantities = [r for r in records if r.type == "quantity"]
+    if case.kind is not None:
+        assert len(quantities) == 1, f"{where.file}:{where.line} [{entry_id}] {case.text!r}: " \
+            f"expected one quantity, got {[q.text for q in quantities]}"
+        (q,) = quantities
+        assert (q.kind, q.kind_rule) == (case.kind, entry_id), (
+            f"{where.file}:{where.line} [{entry_id}] {case.text!r}: want kind {case.kind} from this "
+            f"entry, got {q.kind} from {q.kind_rule}"
+        )
+    if case.target is not None:
+        statements = [r for r in records if r.type == "target"]
+        assert bool(statements) == case.target, f"{where.file}:{where.line} [{entry_id}] {case.text!r}"
+
+
 @pytest.mark.parametrize("entry_id, case", CASES)
 def test_rule_example(pipe, entry_id, case):
     where = RULES.locations[entry_id]
+    if entry_id in PERIODS and not isinstance(case, str):
+        _period_example(entry_id, case, where)
+        return
+    if entry_id in CUES and not isinstance(case, str):
+        _cue_example(pipe, entry_id, case, where)
+        return
     if isinstance(case, str):  # a `not` text
-        found = [f"{r.text} ({r.rule})" for r in pipe(case)]
+        found = [f"{r.text} ({r.rule})" for r in pipe(case) if r.type == "quantity"]
         assert not found, f"{where.file}:{where.line} [{entry_id}] not-example {case!r} produced {found}"
         return
-    records = pipe(case.text)
+    records = [r for r in pipe(case.text) if r.type == "quantity"]
     own = records if entry_id in TRAP_KINDS else [r for r in records if entry_id in r.rules]
     assert own, (
         f"{where.file}:{where.line} [{entry_id}] EMPTY: {case.text!r} gave no record from this entry "

@@ -1,0 +1,223 @@
+"""Target, forecast, actual or other: the kind of each quantity, and target statements without one.
+
+Text is cut into sentences (。！？ and line breaks), sentences into clauses (，,；;), and the cue
+words of rules/cues.yaml are found on whole tokens. A quantity's kind comes from, in order: a
+cue before it in its clause; its period against the article's date; a cue before it in its
+sentence (never across ；, unless a colon list began after the cue: 目标是：A；B；C); the passage
+scope set by 下一步/近年来 earlier in the paragraph; the document's prevailing kind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from .patterns import alternation
+from .periods import DocDate, PeriodSpan
+from .rules import Cue, RuleSet
+from .sentences import sentence_bounds
+
+CLAUSE_END = regex.compile(r"[，,；;。！？!?\n]")
+COLON = set("：:")
+
+
+@dataclass(frozen=True)
+class CueHit:
+    start: int
+    end: int
+    word: str
+    cue: Cue
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    sentence: int  # index of its sentence
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A target clause that holds no quantity (争创综合性国家科学中心)."""
+
+    start: int
+    end: int
+    cue: str
+    rule: str
+    action: str | None
+    object: str | None
+
+
+def clauses_of(text: str) -> list[Clause]:
+    """Clauses in text order, each with its sentence index and paragraph (line) index."""
+    out = []
+    line, last = 0, 0
+    for si, (s0, s1) in enumerate(sentence_bounds(text)):
+        line += text.count("\n", last, s0)
+        last = s0
+        start = s0
+        for m in CLAUSE_END.finditer(text, s0, s1):
+            out.append(Clause(start, m.start(), si, line))
+            start = m.end()
+        out.append(Clause(start, s1, si, line))
+    return [c for c in out if text[c.start : c.end].strip()]
+
+
+class KindClassifier:
+    def __init__(self, rules: RuleSet) -> None:
+        self.words = {w: cue for cue in rules.cues for w in cue.words}
+        self.cue_re = regex.compile(alternation(self.words)) if self.words else None
+        self.actions = regex.compile(alternation(rules.actions)) if rules.actions else None
+
+    def cue_hits(self, text: str, token_starts: set[int], token_ends: set[int]) -> list[CueHit]:
+        if self.cue_re is None:
+            return []
+        return [
+            CueHit(m.start(), m.end(), m.group(), self.words[m.group()])
+            for m in self.cue_re.finditer(text, overlapped=True)
+            if m.start() in token_starts and m.end() in token_ends
+        ]
+
+    def classify(
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        periods: list[PeriodSpan | None],
+        date: DocDate | None,
+        hits: list[CueHit],
+        clauses: list[Clause],
+    ) -> list[tuple[str, str]]:
+        """(kind, reason) for each quantity span, in order."""
+        passage = self._passage_scopes(text, clauses, hits)
+        decided: list[tuple[str, str] | None] = []
+        for (start, _end), period in zip(spans, periods):
+            clause = _clause_at(clauses, start)
+            decided.append(self._decide(text, start, clause, period, date, hits, passage))
+        default = prevailing_kind([d for d in decided if d]) or "actual"
+        return [d or (default, "document") for d in decided]
+
+    def _decide(self, text, start, clause, period, date, hits, passage):
+        if clause is None:
+            return None
+        own = [h for h in hits if clause.start <= h.start and h.end <= start]
+        if own:  # a goal governs its clause (力争累计引进…); passage words speak last
+            clause_level = [h for h in own if h.cue.scope == "clause"] or own
+            hit = next((h for h in clause_level if h.cue.kind == "target"), clause_level[-1])
+            return hit.cue.kind, hit.cue.id
+        by_period = _kind_from_period(period, date)
+        if by_period:
+            return by_period, "period"
+        sentence_start = _sentence_start(text, clause.start, start)
+        before = [h for h in hits if sentence_start <= h.start and h.end <= start]
+        if before:
+            hit = before[-1]
+            return hit.cue.kind, hit.cue.id
+        return passage.get(clause.sentence)
+
+    def _passage_scopes(self, text, clauses, hits) -> dict[int, tuple[str, str]]:
+        """Kind set by 下一步/近年来 for its sentence and the ones after it, up to a heading or question."""
+        scopes: dict[int, tuple[str, str]] = {}
+        current: tuple[str, str] | None = None
+        for clause in clauses:
+            if _is_heading_or_question(text, clause):
+                current = None
+                continue
+            for hit in hits:
+                if clause.start <= hit.start < clause.end and hit.cue.scope == "passage":
+                    current = (hit.cue.kind, hit.cue.id)
+            if current:
+                scopes.setdefault(clause.sentence, current)
+        return scopes
+
+    def statements(
+        self,
+        text: str,
+        clauses: list[Clause],
+        hits: list[CueHit],
+        quantity_starts: list[int],
+        document_kind: str | None,
+    ) -> list[Statement]:
+        """Target clauses with no quantity: a target cue, or an action verb in a forward passage."""
+        out = []
+        passage = self._passage_scopes(text, clauses, hits)
+        for clause in clauses:
+            if _is_heading_or_question(text, clause) or any(
+                clause.start <= q < clause.end for q in quantity_starts
+            ):
+                continue
+            body = text[clause.start : clause.end]
+            start = clause.start + len(body) - len(body.lstrip())
+            own = [h for h in hits if clause.start <= h.start < clause.end]
+            if any(h.cue.kind != "target" for h in own):
+                continue  # 已, 累计, 预计 … speak against a target
+            action = self.actions.match(text, start) if self.actions else None
+            cue = next((h for h in own if h.cue.kind == "target"), None)
+            scope = passage.get(clause.sentence, (document_kind, "document"))
+            if cue is not None:
+                out.append(self._statement(text, start, clause.end, cue.word, cue.cue.id, action))
+            elif action and scope[0] == "target":
+                out.append(self._statement(text, start, clause.end, action.group(), scope[1], action))
+        return out
+
+    def _statement(self, text, start, end, cue, rule, action) -> Statement:
+        verb = action.group() if action else None
+        obj_start = action.end() if action else start
+        obj = text[obj_start:end].strip() or None
+        return Statement(start, end, cue, rule, verb, obj)
+
+
+def _clause_at(clauses: list[Clause], offset: int) -> Clause | None:
+    return next((c for c in clauses if c.start <= offset <= c.end), None)
+
+
+def _sentence_start(text: str, clause_start: int, offset: int) -> int:
+    """Where cues for `offset` may start: the sentence, cut at the last ；, unless a colon list."""
+    pos = clause_start
+    while pos > 0 and text[pos - 1] not in "。！？!?\n":
+        pos -= 1
+    window = text[pos:offset]
+    last_semicolon = max(window.rfind("；"), window.rfind(";"))
+    if last_semicolon >= 0 and not any(c in COLON for c in window[:last_semicolon]):
+        return pos + last_semicolon + 1
+    return pos
+
+
+def _kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | None:
+    """A period wholly before the article's month is past (actual); a later year is a target."""
+    if period is None or period.norm is None or date is None:
+        return None
+    first, _, last = period.norm.partition("/")
+    last_year, _, last_month = (last or first).partition("-")
+    first_year = int(first.split("-")[0])
+    end = (int(last_year), int(last_month or 12))
+    if date.month and end < (date.year, date.month):
+        return "actual"
+    if not date.month and end[0] < date.year:
+        return "actual"
+    if first_year > date.year:
+        return "target"
+    return None
+
+
+def _is_heading_or_question(text: str, clause: Clause) -> bool:
+    line_start = text.rfind("\n", 0, clause.start) + 1
+    if text[line_start:clause.start].lstrip().startswith("#") or text[line_start : line_start + 1] == "#":
+        return True
+    line_end = text.find("\n", clause.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line.strip().startswith("**"):
+        return False
+    sentence_end = clause.end
+    while sentence_end < len(text) and text[sentence_end] not in "。！？!?\n":
+        sentence_end += 1
+    return sentence_end < len(text) and text[sentence_end] in "？?"
+
+
+def prevailing_kind(kinds: list[tuple[str, str]]) -> str | None:
+    explicit = Counter(k for k, reason in kinds if reason not in ("document",))
+    return explicit.most_common(1)[0][0] if explicit else None
+
+
