@@ -171,13 +171,17 @@ class KindComponent:
         ends = {t.idx + len(t) for t in doc}
         hits = self.classifier.cue_hits(text, starts, ends)
         quantities = doc._.quantities or []
-        # a cue word inside a mention (将近, 超) is the mention's, not a cue
-        hits = [h for h in hits if not any(q.start <= h.start < q.end for q in quantities)]
+        # a cue word inside a mention (将近, 超) or a quoted name (“郑聚英才计划”) is not a cue
+        labels = [(t.start, t.end) for t in doc._.quantity_trace.traps if t.trap == "label"]
+        hits = [
+            h for h in hits
+            if not any(q.start <= h.start < q.end for q in quantities)
+            and not any(s <= h.start < e for s, e in labels)
+        ]
         clauses = clauses_of(text)
         facts = doc._.facts or [Facts() for _ in quantities]
         kinds = self.classifier.classify(
-            text, [(q.start, q.end) for q in quantities], [f.period for f in facts],
-            document_date(doc), hits, clauses,
+            text, quantities, [f.period for f in facts], document_date(doc), hits, clauses
         )
         for f, (kind, reason) in zip(facts, kinds):
             f.kind, f.kind_rule = kind, reason
@@ -225,17 +229,19 @@ class IndicatorComponent:
         periods = [(p.start, p.end) for p in doc._.periods or ()]
         spans = [(q.start, q.end) for q in quantities]
         previous: tuple[int, Phrase | None] = (-1, None)
+        earlier: tuple[int, int, Phrase | None] = (-1, -1, None)  # sentence, clause start, phrase
         for i, (q, f) in enumerate(zip(quantities, facts)):
             clause = next((c for c in clauses if c.start <= q.start <= c.end), None)
             sentence = next(((s, e) for s, e in sentences if s <= q.start <= e), (0, len(text)))
             blocked = periods + spans[:i]
-            phrase = None
-            if (clause is not None and q.dimension != "rank") or q.change:
-                bounds = (clause.start, clause.end) if clause else sentence
-                phrase = self.indicators.find(text, bounds, q.start, q.end, q.dimension == "count", blocked)
-            if phrase is None and q.change and previous[0] == sentence[0]:
-                phrase = previous[1]
+            bounds = (clause.start, clause.end) if clause else sentence
+            before = previous[1] if previous[0] == sentence[0] else None
+            prior = earlier[2] if earlier[0] == sentence[0] and earlier[1] != bounds[0] else None
+            blocked = blocked + spans[i + 1 :]
+            phrase = self.indicators.find(text, bounds, q, blocked, before, prior)
             f.indicator = phrase
+            if phrase is not None and q.dimension != "count":
+                earlier = (sentence[0], bounds[0], phrase)
             previous = (sentence[0], phrase)
             f.subject = self.subjects.subject_for(text, sentence, q.start) or main
         doc._.facts = facts

@@ -16,8 +16,11 @@ import regex
 from .patterns import alternation
 from .rules import RuleSet
 
-RIGHT_STOP = regex.compile(r"[的和及与、,，;；。:：(（]|等")
-MAX_INDICATOR = 16
+RIGHT_STOP = regex.compile(
+    r"[的和及与、,，;；。:：(（“”\"0-9]|等|在|持续|得到|实现|通过|已|将|被|进行|正式|相继|覆盖|形成"
+)
+MAX_INDICATOR = 12
+THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after"}
 
 
 @dataclass(frozen=True)
@@ -31,51 +34,81 @@ class IndicatorFinder:
     def __init__(self, rules: RuleSet) -> None:
         cue_words = [w for c in rules.cues for w in c.words]
         lead = list(rules.indicator_strip) + cue_words
-        tail = [w for c in rules.changes for w in c.words] + list(rules.link_words) + ["同比", "比上年"]
-        self.lead_re = regex.compile(f"(?:{alternation(lead)}|[\\s,，、]|[(（][^)）]*[)）])+")
-        self.tail_re = regex.compile(f"(?:{alternation(tail)}|[\\s])+$")
+        tail = ([w for c in rules.changes for w in c.words] + list(rules.link_words)
+                + list(rules.indicator_tail))
+        self.lead_re = regex.compile(f"(?:{alternation(lead)}|[\\s,，、]|[(（][^)）]*[)）])")
+        self.tail_re = regex.compile(f"(?:{alternation(tail)}|[\\s(（)）])+$")
+        self.rank_verbs = regex.compile(alternation(rules.rank_verbs)) if rules.rank_verbs else None
         self.places = SubjectFinder(rules)
 
-    def find(self, text: str, clause: tuple[int, int], start: int, end: int, is_count: bool,
-             blocked: list[tuple[int, int]]) -> Phrase | None:
-        """The indicator of the quantity at [start, end) in `clause`; `blocked` spans (periods,
-        other quantities) never belong to an indicator."""
+    def find(self, text: str, clause: tuple[int, int], q, blocked: list[tuple[int, int]],
+             previous: Phrase | None, earlier: Phrase | None = None) -> Phrase | None:
+        """The indicator of quantity `q` in `clause`; `blocked` spans (periods, other quantities)
+        never belong to one; `previous` is the indicator of the figure before it in its sentence,
+        `earlier` the one of the last figure in an earlier clause."""
         c0, c1 = clause
-        left_start = max([c0] + [b1 for b0, b1 in blocked if b1 <= start])
-        left = self._trim(text, left_start, start)
-        right = self._right(text, end, c1) if is_count else None
-        return right if right is not None else left
+        left_start = max([c0] + [b1 for _, b1 in blocked if b1 <= q.start])
+        right_end = min([c1] + [b0 for b0, _ in blocked if b0 >= q.end])
+        right = self._right(text, q.end, right_end)
+        if q.dimension == "rank":
+            return self._rank(text, c0, left_start, q, right, previous, earlier)
+        left = self._trim(text, left_start, q.start)
+        if right is not None and not q.change and (
+            q.dimension == "count"
+            or THRESHOLD_BOUNDS.intersection(q.rules)  # 10万平方米以上综合体
+            or text[q.end : q.end + 1] == "的"  # 覆盖40%的城镇社区
+            or left is None  # 实施500千伏主网架
+        ):
+            return right
+        return left or previous
+
+    def _rank(self, text, c0, left_start, q, right, previous, earlier) -> Phrase | None:
+        """居全国第五: what is ranked stands before the ranking verb (or after it: 跻身…40强)."""
+        verbs = list(self.rank_verbs.finditer(text, c0, q.start)) if self.rank_verbs else []
+        if verbs:
+            verb = verbs[-1]
+            if not text[c0 : verb.start()].strip():  # 增速为12%,居…首位: ranks the earlier figure
+                return earlier or self._trim(text, max(verb.end(), left_start), q.start)
+            return (self._trim(text, left_start, verb.start()) or self._trim(text, verb.end(), q.start)
+                    or previous)
+        if right is not None and text[q.end : q.end + 1] not in "的":
+            return right
+        return self._trim(text, left_start, q.start) or previous
 
     def _trim(self, text: str, start: int, end: int) -> Phrase | None:
-        while True:
-            s0 = start
-            m = self.lead_re.match(text, start, end)
-            if m:
-                start = m.end()
-            place = self.places.match_at(text, start, end)
-            if place:
-                start = place[1]
-            if start == s0:
-                break
+        """Cut cues, periods, places and strip words from the front, link words from the end;
+        a front word is kept when nothing would be left (办展151场)."""
         m = self.tail_re.search(text, start, end)
         if m and m.start() >= start:
             end = m.start()
+        while start < end:
+            m = self.lead_re.match(text, start, end)
+            place = self.places.match_at(text, start, end)
+            step = max(m.end() if m else start, place[1] if place else start)
+            if step == start or step >= end:
+                break
+            start = step
         while end > start and text[end - 1] in "的,，、 ":
             end -= 1
-        if end - start > MAX_INDICATOR:
+        if end - start > MAX_INDICATOR:  # the head noun of a Chinese phrase is at its end
             start = end - MAX_INDICATOR
             while start < end and text[start] in "、，,的 ":
                 start += 1
-        if end <= start:
+        if end <= start or not regex.search(r"\p{Han}", text[start:end]):
             return None
         return Phrase(start, end, text[start:end])
 
     def _right(self, text: str, start: int, end: int) -> Phrase | None:
+        """The noun phrase after a count: 109家专精特新小巨人企业, 14周岁以下(含)参保居民."""
+        skip = regex.match(r"[)）]|[(（][^)）]{0,20}[)）]|的", text[start:end])  # (含) 参保居民
+        if skip:
+            start += skip.end()
         m = RIGHT_STOP.search(text, start, end)
         stop = m.start() if m else end
-        stop = min(stop, start + MAX_INDICATOR)
         if stop <= start or not regex.match(r"\p{Han}", text[start]):
             return None
+        if stop - start > MAX_INDICATOR:
+            start = stop - MAX_INDICATOR
         return Phrase(start, stop, text[start:stop])
 
 

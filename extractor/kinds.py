@@ -70,7 +70,10 @@ class KindClassifier:
     def __init__(self, rules: RuleSet) -> None:
         self.words = {w: cue for cue in rules.cues for w in cue.words}
         self.cue_re = regex.compile(alternation(self.words)) if self.words else None
-        self.actions = regex.compile(alternation(rules.actions)) if rules.actions else None
+        openers = [alternation(rules.actions)] if rules.actions else []
+        openers += [f"(?:{f})" for f in rules.framing]
+        self.actions = regex.compile("|".join(openers)) if openers else None
+        self.cue_words = set(self.words)
 
     def cue_hits(self, text: str, token_starts: set[int], token_ends: set[int]) -> list[CueHit]:
         if self.cue_re is None:
@@ -84,38 +87,44 @@ class KindClassifier:
     def classify(
         self,
         text: str,
-        spans: list[tuple[int, int]],
+        quantities: list,
         periods: list[PeriodSpan | None],
         date: DocDate | None,
         hits: list[CueHit],
         clauses: list[Clause],
     ) -> list[tuple[str, str]]:
-        """(kind, reason) for each quantity span, in order."""
+        """(kind, reason) for each quantity, in order."""
         passage = self._passage_scopes(text, clauses, hits)
         decided: list[tuple[str, str] | None] = []
-        for (start, _end), period in zip(spans, periods):
-            clause = _clause_at(clauses, start)
-            decided.append(self._decide(text, start, clause, period, date, hits, passage))
+        for q, period in zip(quantities, periods):
+            if _is_threshold(text, q):
+                decided.append(("other", "threshold"))
+                continue
+            clause = _clause_at(clauses, q.start)
+            decided.append(self._decide(text, q.start, clause, period, date, hits, passage))
         default = prevailing_kind([d for d in decided if d]) or "actual"
         return [d or (default, "document") for d in decided]
 
     def _decide(self, text, start, clause, period, date, hits, passage):
         if clause is None:
             return None
-        own = [h for h in hits if clause.start <= h.start and h.end <= start]
-        if own:  # a goal governs its clause (力争累计引进…); passage words speak last
-            clause_level = [h for h in own if h.cue.scope == "clause"] or own
-            hit = next((h for h in clause_level if h.cue.kind == "target"), clause_level[-1])
-            return hit.cue.kind, hit.cue.id
+        sentence_start = _sentence_start(text, clause.start, start)
+        before = [h for h in hits if sentence_start <= h.start and h.end <= start]
+        own = [h for h in before if h.start >= clause.start and h.cue.scope == "clause"]
+        weak = None
+        if own:  # a goal governs its clause (力争累计引进…)
+            hit = next((h for h in own if h.cue.kind == "target"), own[-1])
+            if not hit.cue.weak:
+                return hit.cue.kind, hit.cue.id
+            weak = (hit.cue.kind, hit.cue.id)
         by_period = _kind_from_period(period, date)
         if by_period:
             return by_period, "period"
-        sentence_start = _sentence_start(text, clause.start, start)
-        before = [h for h in hits if sentence_start <= h.start and h.end <= start]
-        if before:
-            hit = before[-1]
-            return hit.cue.kind, hit.cue.id
-        return passage.get(clause.sentence)
+        strong = [h for h in before if not h.cue.weak]
+        scope = (strong[-1].cue.kind, strong[-1].cue.id) if strong else passage.get(clause.sentence)
+        if weak and not (scope and scope[0] == "target"):
+            return weak  # 累计 reports a result unless a plan frames it (累计引进院士25名以上)
+        return scope or weak
 
     def _passage_scopes(self, text, clauses, hits) -> dict[int, tuple[str, str]]:
         """Kind set by 下一步/近年来 for its sentence and the ones after it, up to a heading or question."""
@@ -150,6 +159,8 @@ class KindClassifier:
                 continue
             body = text[clause.start : clause.end]
             start = clause.start + len(body) - len(body.lstrip())
+            if body.strip() in self.cue_words:
+                continue  # a bare lead (下一步,) states nothing
             own = [h for h in hits if clause.start <= h.start < clause.end]
             if any(h.cue.kind != "target" for h in own):
                 continue  # 已, 累计, 预计 … speak against a target
@@ -186,7 +197,8 @@ def _sentence_start(text: str, clause_start: int, offset: int) -> int:
 
 
 def _kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | None:
-    """A period wholly before the article's month is past (actual); a later year is a target."""
+    """A period wholly before the article's month is past (actual); one reaching past it is ahead
+    (a target): 1-8月 seen from September is actual, 年内 is a target."""
     if period is None or period.norm is None or date is None:
         return None
     first, _, last = period.norm.partition("/")
@@ -197,9 +209,26 @@ def _kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | 
         return "actual"
     if not date.month and end[0] < date.year:
         return "actual"
-    if first_year > date.year:
-        return "target"
+    if first_year > date.year or (date.month and end > (date.year, date.month)):
+        return "target"  # 明年; 年内 or 年底前 seen from September
     return None
+
+
+THRESHOLD_DIMENSIONS = {"area", "age", "duration", "length", "mass", "money", "power", "voltage",
+                        "volume", "energy"}
+
+
+THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after"}
+_AFTER_PARENTHESES = regex.compile(r"(?:[(（][^)）]{0,20}[)）])?\p{Han}")
+
+
+def _is_threshold(text: str, q) -> bool:
+    """10万平方米以上综合体, 14周岁以下(含)参保居民: a bound word that defines a class of things."""
+    return (
+        bool(THRESHOLD_BOUNDS.intersection(q.rules))
+        and q.dimension in THRESHOLD_DIMENSIONS
+        and _AFTER_PARENTHESES.match(text, q.end) is not None
+    )
 
 
 def _is_heading_or_question(text: str, clause: Clause) -> bool:

@@ -172,6 +172,7 @@ class Cue(_Entry):
     id: str
     kind: Literal["target", "forecast", "actual", "other"]
     scope: Literal["clause", "passage"] = "clause"
+    weak: bool = False  # a weak cue yields to a target scope around it (累计 in a plan)
     words: list[str] = Field(min_length=1)
     examples: list[Example] = []
     not_: list[str] = Field(default=[], alias="not")
@@ -241,6 +242,9 @@ class RuleSet:
     cues: tuple[Cue, ...]
     indicator_strip: tuple[str, ...]
     actions: tuple[str, ...]
+    indicator_tail: tuple[str, ...]
+    rank_verbs: tuple[str, ...]
+    framing: tuple[str, ...]
     subject_places: tuple[str, ...]
     subject_suffixes: tuple[str, ...]
     locations: dict[str, Located] = field(compare=False, hash=False)
@@ -340,7 +344,7 @@ _SCALARS = {
     "changes": {"link_words", "carry_over"},
     "traps": {"quoted_labels"},
     "periods": {"relative_years", "plans"},
-    "cues": {"indicator_strip", "actions"},
+    "cues": {"indicator_strip", "indicator_tail", "rank_verbs", "actions", "framing"},
     "subjects": {"places", "suffixes"},
 }
 
@@ -445,7 +449,8 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         if quoted is not None:
             locations[quoted.id] = Located(str(path), raw.get("__line__", 1))
     word_lists: dict[str, tuple[str, ...]] = {}
-    for key in ("link_words", "carry_over", "indicator_strip", "actions", "places", "suffixes"):
+    for key in ("link_words", "carry_over", "indicator_strip", "indicator_tail", "rank_verbs",
+                "actions", "framing", "places", "suffixes"):
         if key in scalars:
             raw, path = scalars[key]
             if isinstance(raw, list) and all(isinstance(w, str) for w in raw):
@@ -485,6 +490,9 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         cues=live("cues"),
         indicator_strip=word_lists.get("indicator_strip", ()),
         actions=word_lists.get("actions", ()),
+        indicator_tail=word_lists.get("indicator_tail", ()),
+        rank_verbs=word_lists.get("rank_verbs", ()),
+        framing=word_lists.get("framing", ()),
         subject_places=word_lists.get("places", ()),
         subject_suffixes=word_lists.get("suffixes", ()),
         locations=locations,

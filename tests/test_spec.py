@@ -1,7 +1,8 @@
 """Spec files (Recognizers-Text style): input sentence -> the complete list of quantity records.
 
 Each case in tests/spec/*.yaml lists every quantity the sentence holds, in order; `expect: []`
-means none. Only the fields given are compared. tests/spec/known_failures.yaml.txt holds
+means none. Only the fields given are compared. A case may give the article's `date` and
+`subject`, and `statements`: the texts of its target statements without a number, in order. tests/spec/known_failures.yaml.txt holds
 hand-checked cases the tool still gets wrong, run as strict xfails.
 """
 
@@ -14,7 +15,8 @@ import pytest
 import yaml
 
 SPEC_DIR = Path(__file__).parent / "spec"
-FIELDS = ("text", "value", "value_max", "unit", "comparator", "change", "direction")
+FIELDS = ("text", "value", "value_max", "unit", "comparator", "change", "direction", "kind",
+          "indicator", "period", "period_norm", "subject")
 
 
 KNOWN = SPEC_DIR / "known_failures.yaml.txt"
@@ -38,8 +40,12 @@ def _same(want, got) -> bool:
 
 @pytest.mark.parametrize("case", list(_cases()))
 def test_spec(pipe, case):
-    records = [r for r in pipe(case["text"]) if r.type == "quantity"]
+    everything = pipe(case["text"], date=case.get("date"), subject=case.get("subject"))
+    records = [r for r in everything if r.type == "quantity"]
     got = [{k: getattr(r, k) for k in FIELDS} for r in records]
+    if "statements" in case:  # target statements without a number, by their text
+        statements = [r.text for r in everything if r.type == "target"]
+        assert statements == case["statements"], f"{case['text']}: statements {statements}"
     want = case.get("expect") or []
     assert len(got) == len(want), f"{case['text']}\n want {want}\n got  {got}"
     for w, g in zip(want, got):
