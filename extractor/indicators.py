@@ -20,6 +20,7 @@ RIGHT_STOP = regex.compile(
     r"[的和及与、,，;；。:：(（“”\"0-9]|等|在|持续|得到|实现|通过|已|将|被|进行|正式|相继|覆盖|形成"
 )
 MAX_INDICATOR = 12
+TOPIC = regex.compile(r"\s*关于(?P<topic>[^，,。；;]{2,15}?)(?:的)?(?:建设|发展|工作|方面|问题)?[，,]")
 THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after"}
 
 
@@ -139,6 +140,10 @@ class SubjectFinder:
         return max(counts, key=counts.get) if counts else None
 
     def subject_for(self, text: str, sentence: tuple[int, int], start: int) -> str | None:
-        """The last specific place or body named before `start` in its sentence."""
+        """The topic of a 关于X, sentence, else the last specific place or body named before
+        `start` in its sentence."""
+        topic = TOPIC.match(text, sentence[0], start)
+        if topic:
+            return topic.group("topic")
         found = [p for p in self.all(text, sentence[0], start) if p.text not in self.generic]
         return found[-1].text if found else None

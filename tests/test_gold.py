@@ -49,3 +49,12 @@ def test_scoring_counts_misses_spurious_and_wrong_values():
     assert (fig["matched"], fig["predicted"], fig["gold"]) == (2, 3, 2)
     assert fig["precision"] == pytest.approx(2 / 3, abs=1e-3) and fig["recall"] == 1.0
     assert fig["value_accuracy"] == 0.5 and fig["comparator_accuracy"] == 1.0
+
+
+def test_the_targets_bar_on_the_corpus(pipe):
+    overall = evaluate(CORPUS, pipe)["overall"]
+    assert overall["kind_accuracy"] >= 0.95
+    assert overall["indicator_lenient"] >= 0.90
+    assert overall["period_accuracy"] >= 0.90
+    assert overall["subject_accuracy"] >= 0.90
+    assert overall["target_f1"] >= 0.85
