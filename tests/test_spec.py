@@ -2,8 +2,9 @@
 
 Each case in tests/spec/*.yaml lists every quantity the sentence holds, in order; `expect: []`
 means none. Only the fields given are compared. A case may give the article's `date` and
-`subject`, and `statements`: the texts of its target statements without a number, in order. tests/spec/known_failures.yaml.txt holds
-hand-checked cases the tool still gets wrong, run as strict xfails.
+`subject`, and `statements`: the texts of its target statements without a number, in order.
+tests/spec/known_failures.yaml.txt holds hand-checked cases the tool still gets wrong, run as
+strict xfails.
 """
 
 from __future__ import annotations

@@ -79,7 +79,8 @@ def test_target_statements_and_links(pipe):
 
 def test_panel_writes_one_row_per_target(tmp_path, pipe):
     records = tmp_path / "r.jsonl"
-    lines = [r.to_dict() for r in pipe("力争新签约项目总额突破8000亿元。1-8月完成投资960亿元", date="2024-09")]
+    text = "力争新签约项目总额突破8000亿元。1-8月完成投资960亿元"
+    lines = [r.to_dict() for r in pipe(text, date="2024-09")]
     records.write_text("\n".join(json.dumps(d, ensure_ascii=False) for d in lines), encoding="utf-8")
     assert panel_file(str(records), str(tmp_path / "t.csv")) == 1
     with open(tmp_path / "t.csv", encoding="utf-8-sig") as handle:
