@@ -103,6 +103,10 @@ def extract(
                 _error(f"{item.path}: {exc}")
                 failed += 1
                 continue
+            except Exception as exc:  # a bug must not cost the other documents their records
+                _error(f"{item.path}: internal error ({type(exc).__name__}: {exc}); please report it")
+                failed += 1
+                continue
             for record in records:
                 out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
             count += len(records)

@@ -12,6 +12,7 @@ What the last three say about a quantity is in `doc._.facts`, parallel to `doc._
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -20,12 +21,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .indicators import IndicatorFinder, Phrase, SubjectFinder
-from .kinds import KindClassifier, Statement, clauses_of
+from .kinds import Hits, KindClassifier, Layout, Statement
 from .normalize import normalize
 from .periods import DocDate, PeriodSpan, period_matcher_for
 from .quantities import Candidate, Found, matcher_for
 from .rules import load_rules
-from .sentences import sentence_bounds
 
 SPANS_KEY = "quantities"
 
@@ -85,7 +85,7 @@ def candidates(doc: Doc) -> list[Candidate]:
 # --------------------------------------------------------------------------- targets and results
 
 for _name, _default in (("facts", None), ("periods", None), ("statements", None), ("date", None),
-                        ("doc_subject", None)):
+                        ("doc_subject", None), ("layout", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -132,31 +132,28 @@ class PeriodComponent:
             s for p in periods
             if (s := doc.char_span(p.start, p.end, label="PERIOD", alignment_mode="expand")) is not None
         ]
-        clauses = clauses_of(text)
+        layout = doc._.layout = Layout(text)
+        starts = [p.start for p in periods]
         facts = []
         for cand in doc._.quantities or ():
-            clause = next((c for c in clauses if c.start <= cand.start <= c.end), None)
-            facts.append(Facts(period=_nearest_period(periods, cand.start, clause, text)))
+            facts.append(Facts(period=_nearest_period(periods, starts, cand.start, layout)))
         doc._.facts = facts
         return doc
 
 
-def _nearest_period(periods, offset, clause, text) -> PeriodSpan | None:
-    before = [p for p in periods if p.end <= offset or p.start <= offset < p.end]
-    if clause is not None:
-        own = [p for p in before if p.start >= clause.start]
-        if own:
-            return own[-1]
-    sentence = next(((s, e) for s, e in sentence_bounds(text) if s <= offset <= e), None)
-    if sentence:
-        start = sentence[0]
-        window = text[start:offset]
-        cut = max(window.rfind("；"), window.rfind(";"))
-        start = start + cut + 1 if cut >= 0 else start
-        own = [p for p in before if p.start >= start]
-        if own:
-            return own[-1]
-    return None
+def _nearest_period(periods, starts, offset, layout: Layout) -> PeriodSpan | None:
+    """The last period starting before `offset` in its clause, else in its sentence (not past ；)."""
+    i = bisect.bisect_right(starts, offset) - 1
+    if i < 0:
+        return None
+    candidate = periods[i]
+    clause = layout.clause_at(offset)
+    if clause is not None and candidate.start >= clause.start:
+        return candidate
+    s0, _ = layout.sentence_at(offset)
+    window = layout.text[s0:offset]
+    cut = max(window.rfind("；"), window.rfind(";"))
+    return candidate if candidate.start >= (s0 + cut + 1 if cut >= 0 else s0) else None
 
 
 class KindComponent:
@@ -178,25 +175,33 @@ class KindComponent:
             if not any(q.start <= h.start < q.end for q in quantities)
             and not any(s <= h.start < e for s, e in labels)
         ]
-        clauses = clauses_of(text)
+        layout = doc._.layout or Layout(text)
+        index = Hits(hits)
         facts = doc._.facts or [Facts() for _ in quantities]
         kinds = self.classifier.classify(
-            text, quantities, [f.period for f in facts], document_date(doc), hits, clauses
+            text, quantities, [f.period for f in facts], document_date(doc), index, layout
         )
         for f, (kind, reason) in zip(facts, kinds):
             f.kind, f.kind_rule = kind, reason
         doc_kind = _prevailing([k for k, _ in kinds])
         statements = self.classifier.statements(
-            text, clauses, hits, [q.start for q in quantities], doc_kind
+            text, layout.clauses, index, [q.start for q in quantities], doc_kind
         )
-        for i, st in enumerate(statements):
-            st_id = f"T{i + 1}"
-            for q, f in zip(quantities, facts):
-                if f.kind == "target" and _same_clause(text, st, q.start):
-                    f.target_id = st_id
+        ends = [st.end for st in statements]
+        for q, f in zip(quantities, facts):
+            i = bisect.bisect_right(ends, q.start) - 1  # the last statement before the figure
+            if f.kind == "target" and i >= 0 and _same_clause(text, statements[i], q.start):
+                f.target_id = f"T{i + 1}"
         doc._.facts = facts
         doc._.statements = statements
         return doc
+
+
+def _near(spans: list[tuple[int, int]], offset: int, reach: int = 200) -> list[tuple[int, int]]:
+    """The spans within `reach` characters of `offset` (spans are sorted by start)."""
+    lo = bisect.bisect_left(spans, (offset - reach, -1))
+    hi = bisect.bisect_right(spans, (offset + reach, offset + reach))
+    return spans[lo:hi]
 
 
 def _prevailing(kinds: list[str]) -> str | None:
@@ -223,21 +228,20 @@ class IndicatorComponent:
         text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
         quantities = doc._.quantities or []
         facts = doc._.facts or [Facts() for _ in quantities]
-        clauses = clauses_of(text)
-        sentences = sentence_bounds(text)
+        layout = doc._.layout or Layout(text)
         main = doc._.doc_subject or self.subjects.main_subject(text)
         periods = [(p.start, p.end) for p in doc._.periods or ()]
         spans = [(q.start, q.end) for q in quantities]
         previous: tuple[int, Phrase | None] = (-1, None)
         earlier: tuple[int, int, Phrase | None] = (-1, -1, None)  # sentence, clause start, phrase
         for i, (q, f) in enumerate(zip(quantities, facts)):
-            clause = next((c for c in clauses if c.start <= q.start <= c.end), None)
-            sentence = next(((s, e) for s, e in sentences if s <= q.start <= e), (0, len(text)))
-            blocked = periods + spans[:i]
+            clause = layout.clause_at(q.start)
+            sentence = layout.sentence_at(q.start)
+            blocked = _near(periods, q.start) + spans[max(0, i - 3) : i]
             bounds = (clause.start, clause.end) if clause else sentence
             before = previous[1] if previous[0] == sentence[0] else None
             prior = earlier[2] if earlier[0] == sentence[0] and earlier[1] != bounds[0] else None
-            blocked = blocked + spans[i + 1 :]
+            blocked = blocked + spans[i + 1 : i + 4]
             phrase = self.indicators.find(text, bounds, q, blocked, before, prior)
             f.indicator = phrase
             if phrase is not None and q.dimension != "count":

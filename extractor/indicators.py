@@ -20,6 +20,7 @@ RIGHT_STOP = regex.compile(
     r"[的和及与、,，;；。:：(（“”\"0-9]|等|在|持续|得到|实现|通过|已|将|被|进行|正式|相继|覆盖|形成"
 )
 MAX_INDICATOR = 12
+SUBJECT_REACH = 200  # characters before a figure where its subject may be named
 TOPIC = regex.compile(r"\s*关于(?P<topic>[^，,。；;]{2,15}?)(?:的)?(?:建设|发展|工作|方面|问题)?[，,]")
 THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after"}
 
@@ -145,5 +146,6 @@ class SubjectFinder:
         topic = TOPIC.match(text, sentence[0], start)
         if topic:
             return topic.group("topic")
-        found = [p for p in self.all(text, sentence[0], start) if p.text not in self.generic]
+        window = max(sentence[0], start - SUBJECT_REACH)
+        found = [p for p in self.all(text, window, start) if p.text not in self.generic]
         return found[-1].text if found else None

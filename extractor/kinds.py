@@ -9,6 +9,7 @@ scope set by 下一步/近年来 earlier in the paragraph; the document's prevai
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -49,6 +50,42 @@ class Statement:
     rule: str
     action: str | None
     object: str | None
+
+
+class Layout:
+    """Sentences and clauses of one text, with offset lookups in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentences = sentence_bounds(text)
+        self.clauses = clauses_of(text)
+        self._sentence_starts = [s for s, _ in self.sentences]
+        self._clause_starts = [c.start for c in self.clauses]
+
+    def clause_at(self, offset: int) -> Clause | None:
+        i = bisect.bisect_right(self._clause_starts, offset) - 1
+        if i >= 0 and self.clauses[i].start <= offset <= self.clauses[i].end:
+            return self.clauses[i]
+        return None
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and self.sentences[i][0] <= offset <= self.sentences[i][1]:
+            return self.sentences[i]
+        return (0, len(self.text))
+
+
+class Hits:
+    """Cue hits sorted by offset; `between(a, b)` gives those wholly inside [a, b)."""
+
+    def __init__(self, hits: list[CueHit]) -> None:
+        self.hits = sorted(hits, key=lambda h: h.start)
+        self.starts = [h.start for h in self.hits]
+
+    def between(self, a: int, b: int) -> list[CueHit]:
+        lo = bisect.bisect_left(self.starts, a)
+        hi = bisect.bisect_left(self.starts, b)
+        return [h for h in self.hits[lo:hi] if h.end <= b]
 
 
 def clauses_of(text: str) -> list[Clause]:
@@ -94,14 +131,17 @@ class KindClassifier:
         clauses: list[Clause],
     ) -> list[tuple[str, str]]:
         """(kind, reason) for each quantity, in order."""
-        passage = self._passage_scopes(text, clauses, hits)
+        layout = clauses if isinstance(clauses, Layout) else None
+        clause_list = layout.clauses if layout else clauses
+        index = hits if isinstance(hits, Hits) else Hits(hits)
+        passage = self._passage_scopes(text, clause_list, index)
         decided: list[tuple[str, str] | None] = []
         for q, period in zip(quantities, periods):
             if _is_threshold(text, q):
                 decided.append(("other", "threshold"))
                 continue
-            clause = _clause_at(clauses, q.start)
-            decided.append(self._decide(text, q.start, clause, period, date, hits, passage))
+            clause = layout.clause_at(q.start) if layout else _clause_at(clause_list, q.start)
+            decided.append(self._decide(text, q.start, clause, period, date, index, passage))
         default = prevailing_kind([d for d in decided if d]) or "actual"
         return [d or (default, "document") for d in decided]
 
@@ -109,7 +149,7 @@ class KindClassifier:
         if clause is None:
             return None
         sentence_start = _sentence_start(text, clause.start, start)
-        before = [h for h in hits if sentence_start <= h.start and h.end <= start]
+        before = hits.between(sentence_start, start)
         own = [h for h in before if h.start >= clause.start and h.cue.scope == "clause"]
         weak = None
         if own:  # a goal governs its clause (力争累计引进…)
@@ -134,8 +174,8 @@ class KindClassifier:
             if _is_heading_or_question(text, clause):
                 current = None
                 continue
-            for hit in hits:
-                if clause.start <= hit.start < clause.end and hit.cue.scope == "passage":
+            for hit in hits.between(clause.start, clause.end):
+                if hit.cue.scope == "passage":
                     current = (hit.cue.kind, hit.cue.id)
             if current:
                 scopes.setdefault(clause.sentence, current)
@@ -151,17 +191,20 @@ class KindClassifier:
     ) -> list[Statement]:
         """Target clauses with no quantity: a target cue, or an action verb in a forward passage."""
         out = []
-        passage = self._passage_scopes(text, clauses, hits)
+        index = hits if isinstance(hits, Hits) else Hits(hits)
+        passage = self._passage_scopes(text, clauses, index)
+        starts = sorted(quantity_starts)
         for clause in clauses:
-            if _is_heading_or_question(text, clause) or any(
-                clause.start <= q < clause.end for q in quantity_starts
-            ):
+            i = bisect.bisect_left(starts, clause.start)
+            if i < len(starts) and starts[i] < clause.end:
+                continue  # a clause with a number is a quantity's, not a statement
+            if _is_heading_or_question(text, clause):
                 continue
             body = text[clause.start : clause.end]
             start = clause.start + len(body) - len(body.lstrip())
             if body.strip() in self.cue_words:
                 continue  # a bare lead (下一步,) states nothing
-            own = [h for h in hits if clause.start <= h.start < clause.end]
+            own = index.between(clause.start, clause.end)
             if any(h.cue.kind != "target" for h in own):
                 continue  # 已, 累计, 预计 … speak against a target
             action = self.actions.match(text, start) if self.actions else None
@@ -184,11 +227,13 @@ def _clause_at(clauses: list[Clause], offset: int) -> Clause | None:
     return next((c for c in clauses if c.start <= offset <= c.end), None)
 
 
+SENTENCE_END = regex.compile(r"[。！？!?\n]")
+
+
 def _sentence_start(text: str, clause_start: int, offset: int) -> int:
     """Where cues for `offset` may start: the sentence, cut at the last ；, unless a colon list."""
-    pos = clause_start
-    while pos > 0 and text[pos - 1] not in "。！？!?\n":
-        pos -= 1
+    ends = list(SENTENCE_END.finditer(text, max(0, clause_start - 2000), clause_start))
+    pos = ends[-1].end() if ends else max(0, clause_start - 2000)
     window = text[pos:offset]
     last_semicolon = max(window.rfind("；"), window.rfind(";"))
     if last_semicolon >= 0 and not any(c in COLON for c in window[:last_semicolon]):
@@ -231,18 +276,19 @@ def _is_threshold(text: str, q) -> bool:
     )
 
 
+_HEADING = regex.compile(r"\s*#")
+_BOLD_LEAD = regex.compile(r"\s*\*\*")
+
+
 def _is_heading_or_question(text: str, clause: Clause) -> bool:
+    """A Markdown heading line, or a clause of a sentence that ends in a question mark."""
     line_start = text.rfind("\n", 0, clause.start) + 1
-    if text[line_start:clause.start].lstrip().startswith("#") or text[line_start : line_start + 1] == "#":
+    if _HEADING.match(text, line_start):
         return True
-    line_end = text.find("\n", clause.end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if line.strip().startswith("**"):
+    if _BOLD_LEAD.match(text, line_start):  # **郑州回答:** opens an answer, not a question
         return False
-    sentence_end = clause.end
-    while sentence_end < len(text) and text[sentence_end] not in "。！？!?\n":
-        sentence_end += 1
-    return sentence_end < len(text) and text[sentence_end] in "？?"
+    end = SENTENCE_END.search(text, clause.end)
+    return end is not None and end.group() in "？?"
 
 
 def prevailing_kind(kinds: list[tuple[str, str]]) -> str | None:

@@ -33,12 +33,21 @@ def to_simplified(text: str) -> str:
     converter = _t2s()
     if converter is None or text.isascii():
         return text
-    converted = converter.convert(text)
+    try:
+        converted = converter.convert(text)
+    except UnicodeEncodeError:  # a lone surrogate: convert around it
+        converted = ""
     if len(converted) == len(text):
         return converted
     # A phrase rule changed the length: fall back to character-by-character conversion.
-    chars = [converter.convert(ch) for ch in text]
-    return "".join(c if len(c) == 1 else ch for c, ch in zip(chars, text))
+    return "".join(_one(converter, ch) for ch in text)
+
+
+def _one(converter, ch: str) -> str:
+    if "\ud800" <= ch <= "\udfff":
+        return ch
+    converted = converter.convert(ch)
+    return converted if len(converted) == 1 else ch
 
 
 def normalize(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Regular expressions built from the rule tables: numeral slots, units, bounds, change words.
+"""Regular-expression pieces built from the rule tables: numerals and word alternations.
 
 Rule patterns may use `{num}` (any numeral), `{cn}` (a Chinese numeral) and `{den}` (a fraction's
 denominator); `compile_slots` expands them. Everything here is compiled once per rule set.
@@ -12,8 +12,12 @@ import regex
 
 from .rules import NumeralTables
 
-# A minus sign only where it cannot be a range dash (增长-2.1%, not 30-50).
-ARABIC = r"(?:(?<![0-9A-Za-z.%])-)?(?<![0-9.])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
+# A minus sign only after a word that can take a signed figure (增长-2.1%, 为-0.5%), never a
+# dash (30-50, ——8.5%). A number never starts inside another one (1,2345 or 1，234 is not 2345).
+ARABIC = (
+    r"(?:(?<=[为是达至：:（(\s，,长降速幅])-)?(?<![0-9.])(?<![0-9][,，])"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,6}(?![0-9])|[0-9]{1,20}(?![0-9]))(?:\.[0-9]{1,12})?"
+)
 
 
 def char_class(chars: Iterable[str]) -> str:
@@ -39,9 +43,11 @@ def chinese_numeral(tables: NumeralTables) -> str:
     vague = char_class(tables.vague_prefix)
     big = char_class(list(tables.places) + list(tables.magnitudes))
     point = regex.escape(tables.decimal_point)
+    # never start inside a run of numeral characters, and no numeral is 20 characters long:
+    # a run of 一一一… is skipped at once instead of being read at every offset
     return (
-        f"(?:{vague}(?={big}))?{digits}+"
-        f"(?:{point}{plain}+{char_class(tables.magnitudes)}*)?"
+        f"(?<!{digits})(?:{vague}(?={big}))?{digits}{{1,16}}(?!{digits})"
+        f"(?:{point}{plain}{{1,12}}{char_class(tables.magnitudes)}*)?"
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from . import components  # noqa: F401 - registers the zh_quantities factory
+from .errors import InputError
 from .periods import DocDate
 from .quantities import Candidate
 from .records import Record, TargetRecord, plain_number
@@ -50,6 +51,10 @@ class Pipeline:
             self.nlp.add_pipe(stage, config={"rules": self.rule_dirs})
 
     def make_doc(self, text: str, date: str | DocDate | None = None, subject: str | None = None) -> Doc:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(f"text holds a lone surrogate at character {exc.start}; not valid Unicode") from None
         doc = self.nlp.make_doc(text)
         doc._.date = date if isinstance(date, DocDate) or date is None else DocDate.parse(date)
         doc._.doc_subject = subject

@@ -8,9 +8,10 @@ the kept ones to token spans.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 import regex
 
@@ -21,6 +22,7 @@ from .traps import TrapMatcher, TrapSpan
 
 MAGNITUDE_RULE = "number.magnitude"
 BARE_RULE = "number.bare"
+APPROX_RULE = "numeral.approx_suffix"
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,9 @@ class QuantityMatcher:
         """All quantities in normalized `text`; overlaps and traps are settled here."""
         found = Found(traps=self.traps.find(text, timeout=timeout))
         candidates = list(self._patterns(text, timeout)) + list(self._numbers(text, timeout))
+        traps = SpanIndex(found.traps)
         for cand in candidates:
-            trap = next((t for t in found.traps if t.start < cand.end and cand.start < t.end), None)
+            trap = traps.first_overlap(cand.start, cand.end)
             if trap is not None:
                 found.dropped.append(Dropped(cand, f"inside {trap.trap} ({trap.rule})"))
             elif cand.latent and not latent:
@@ -225,8 +228,13 @@ class QuantityMatcher:
         tables = self.rules.numerals
         if not _is_counting_numeral(g["n1"], tables) and not _bare_places_ok(g, tables, self.counters):
             return None
+        n1, u1, unit_start = g["n1"], g.get("u1"), m.start("m1")
+        if u1 and _is_chinese(n1) and len(n1) > 1 and n1[-1] + u1 in self.units:
+            n1, u1, unit_start = n1[:-1], n1[-1] + u1, unit_start - 1  # 三十万千瓦: 千 is 千瓦's
+        if _is_chinese(n1):  # 十五亿元: the multiplier is part of the unit as written
+            unit_start -= len(n1) - len(n1.rstrip("".join(tables.magnitudes)))
         try:
-            first = parse_numeral(g["n1"] + (g.get("a1") or ""), tables)
+            first = parse_numeral(n1 + (g.get("a1") or ""), tables)
         except NumeralError:
             return None
         end = m.end()
@@ -234,15 +242,15 @@ class QuantityMatcher:
             unit = self.before_units[g["bu"]]
             unit_span, mags, approx = m.span("bu"), Fraction(1), None
         else:
-            unit = self.units.get(g["u1"]) if g.get("u1") else None
+            unit = self.units.get(u1) if u1 else None
             mags = _product(g.get("m1") or "", self.prefixes)
             approx = g.get("b1")
-            unit_span = (m.start("m1"), m.end("u1") if g.get("u1") else m.end("m1"))
+            unit_span = (unit_start, m.end("u1") if u1 else m.end("m1"))
 
         low, high = first.low * mags, first.high * mags if first.high is not None else None
         comparator = first.comparator or (">" if approx else None)
         if g.get("sep"):
-            second = self._second(g)
+            second = self._second(g, unit)
             if second is None:
                 return None
             high_num, unit2, mags2 = second
@@ -254,7 +262,7 @@ class QuantityMatcher:
             high, comparator = high_num, "range"
             if high <= low:
                 return None
-        is_arabic = not _is_chinese(g["n1"])
+        is_arabic = not _is_chinese(n1)
         if unit is None:
             if not (is_arabic and mags != 1):
                 return self._bare(m, low) if is_arabic and not g.get("sep") else None
@@ -280,9 +288,8 @@ class QuantityMatcher:
             bound = self.bounds_before[g["pre"]]
             comparator = comparator or bound.comparator
             rules.append(bound.id)
-        approx_char = next((c for c in (g.get("a1"), g.get("b1")) if c), None)
-        if approx_char and approx_char in self.bounds_after:
-            rules.append(self.bounds_after[approx_char].id)
+        if g.get("a1") or g.get("b1") or first.comparator == ">":
+            rules.append(APPROX_RULE)  # 5800余家, 6.4万余张: numerals.yaml approx_suffix
         if first.comparator == "range" and comparator not in (None, "range"):
             comparator = "range" if post is None and not g.get("pre") else comparator
         change, direction, change_id = self._change(text, m.start(), unit_def.dimension)
@@ -298,13 +305,12 @@ class QuantityMatcher:
             unit_span=unit_span if unit_span[1] > unit_span[0] else None,
         )
 
-    def _second(self, g: dict) -> tuple[Fraction, UnitDef | None, Fraction] | None:
+    def _second(self, g: dict, unit1: UnitDef | None) -> tuple[Fraction, UnitDef | None, Fraction] | None:
         """The far end of a range: 6-8家, 4至6小时, 5万元至8万元 (units must agree)."""
         try:
             second = parse_numeral(g["n2"] + (g.get("a2") or ""), self.rules.numerals)
         except NumeralError:
             return None
-        unit1 = self.units.get(g["u1"]) if g.get("u1") else None
         unit2 = self.units.get(g["u2"]) if g.get("u2") else None
         if unit2 is None and unit1 is not None:
             return None  # 5%到2025年: not a range
@@ -369,16 +375,40 @@ def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:
     return value
 
 
+class SpanIndex:
+    """Spans sorted by start with a running maximum of ends: overlap queries in O(log n)."""
+
+    def __init__(self, spans) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.max_end = list(accumulate((s.end for s in self.spans), max))
+
+    def first_overlap(self, start: int, end: int):
+        i = bisect.bisect_left(self.starts, end) - 1  # spans starting before `end`
+        if i < 0 or self.max_end[i] <= start:
+            return None
+        while i >= 0 and self.max_end[i] > start:
+            if self.spans[i].end > start:
+                return self.spans[i]
+            i -= 1
+        return None
+
+
 def _resolve_overlaps(cands: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
     """Ranked patterns first, then longer spans, then earlier ones; losers are returned too."""
     order = sorted(cands, key=lambda c: (-c.priority, -(c.end - c.start), c.start))
+    starts: list[int] = []  # kept spans never overlap, so their starts and ends sort alike
+    ends: list[int] = []
     kept: list[Candidate] = []
     lost: list[Candidate] = []
     for cand in order:
-        if any(k.start < cand.end and cand.start < k.end for k in kept):
+        i = bisect.bisect_left(starts, cand.end)
+        if i > 0 and ends[i - 1] > cand.start:
             lost.append(cand)
-        else:
-            kept.append(cand)
+            continue
+        starts.insert(i, cand.start)
+        ends.insert(i, cand.end)
+        kept.append(cand)
     kept.sort(key=lambda c: c.start)
     return kept, lost
 

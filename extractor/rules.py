@@ -199,6 +199,7 @@ class QuotedLabels(_Entry):
     pairs: list[str]
     clause_punctuation: str
     implied_max_chars: int = 10
+    digits_max_chars: int = 10
     examples: list[Example] = []
     not_: list[str] = Field(default=[], alias="not")
     disabled: bool = False

@@ -74,6 +74,7 @@ def make_nlp(segmenter: str, rules: RuleSet) -> Language:
         segment = _jieba(words) if segmenter == "jieba" else list
     nlp.tokenizer = NormalizingTokenizer(nlp.vocab, segment, segmenter)
     nlp.meta["segmenter"] = segmenter
+    nlp.max_length = 100_000_000  # spaCy's 1M default guards parsers we do not run
     return nlp
 
 

@@ -60,13 +60,13 @@ def quoted_labels(text: str, rule: QuotedLabels) -> list[TrapSpan]:
         for pair in rule.pairs:
             opening, closing = pair[0], pair[1]
             spans.extend(
-                _quotes_in(paragraph, offset, opening, closing, punct, rule.id, rule.implied_max_chars)
+                _quotes_in(paragraph, offset, opening, closing, punct, rule)
             )
         offset += len(paragraph) + 1
     return spans
 
 
-def _quotes_in(par, offset, opening, closing, punct, rule_id, implied_max):
+def _quotes_in(par, offset, opening, closing, punct, rule):
     if opening == closing:  # straight quotes pair up in order
         marks = [i for i, c in enumerate(par) if c == opening]
         pairs = list(zip(marks[::2], marks[1::2]))
@@ -81,7 +81,9 @@ def _quotes_in(par, offset, opening, closing, punct, rule_id, implied_max):
     for left, right in pairs:
         inner = par[left + 1 : right]
         implied = left < 0 or right == len(par)
-        if implied and len(inner) > implied_max:
+        if implied and len(inner) > rule.implied_max_chars:
             continue
+        if len(inner) > rule.digits_max_chars and any(c.isdigit() for c in inner):
+            continue  # “确保完成投资100亿元” quotes a figure; “1358”战略 names one
         if inner and not punct.intersection(inner):
-            yield TrapSpan(offset + left + 1, offset + right, "label", rule_id)
+            yield TrapSpan(offset + left + 1, offset + right, "label", rule.id)
