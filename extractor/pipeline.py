@@ -54,7 +54,8 @@ class Pipeline:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise InputError(f"text holds a lone surrogate at character {exc.start}; not valid Unicode") from None
+            message = f"text holds a lone surrogate at character {exc.start}; not valid Unicode"
+            raise InputError(message) from None
         doc = self.nlp.make_doc(text)
         doc._.date = date if isinstance(date, DocDate) or date is None else DocDate.parse(date)
         doc._.doc_subject = subject
