@@ -34,10 +34,13 @@ class Phrase:
 
 class IndicatorFinder:
     def __init__(self, rules: RuleSet) -> None:
-        cue_words = [w for c in rules.cues for w in c.words]
+        # one-character cues (居, 共) start too many words (居民, 共享) to be cut from a phrase
+        cue_words = [w for c in rules.cues for w in c.words if len(w) > 1 or w in "将要拟已"]
         lead = list(rules.indicator_strip) + cue_words
         tail = ([w for c in rules.changes for w in c.words] + list(rules.link_words)
-                + list(rules.indicator_tail))
+                + list(rules.indicator_tail) + cue_words)
+        self.split_re = (regex.compile(alternation(rules.indicator_split))
+                         if rules.indicator_split else None)
         self.lead_re = regex.compile(f"(?:{alternation(lead)}|[\\s,，、]|[(（][^)）]*[)）])")
         self.tail_re = regex.compile(f"(?:{alternation(tail)}|[\\s(（)）])+$")
         self.rank_verbs = regex.compile(alternation(rules.rank_verbs)) if rules.rank_verbs else None
@@ -49,7 +52,8 @@ class IndicatorFinder:
         never belong to one; `previous` is the indicator of the figure before it in its sentence,
         `earlier` the one of the last figure in an earlier clause."""
         c0, c1 = clause
-        left_start = max([c0] + [b1 for _, b1 in blocked if b1 <= q.start])
+        colon = max(text.rfind("：", c0, q.start), text.rfind(":", c0, q.start))  # 目标是：地区生产总值…
+        left_start = max([c0, colon + 1] + [b1 for _, b1 in blocked if b1 <= q.start])
         right_end = min([c1] + [b0 for b0, _ in blocked if b0 >= q.end])
         right = self._right(text, q.end, right_end)
         if q.dimension == "rank":
@@ -78,11 +82,17 @@ class IndicatorFinder:
         return self._trim(text, left_start, q.start) or previous
 
     def _trim(self, text: str, start: int, end: int) -> Phrase | None:
-        """Cut cues, periods, places and strip words from the front, link words from the end;
-        a front word is kept when nothing would be left (办展151场)."""
+        """Cut cues, periods, places and strip words from the front, link and cue words from the
+        end, and what comes before a split verb (规模以上工业企业实现营业收入 -> 营业收入); a phrase
+        cut to one character is kept whole (完成率)."""
+        original = (start, end)
         m = self.tail_re.search(text, start, end)
         if m and m.start() >= start:
             end = m.start()
+        if self.split_re is not None:
+            splits = [s for s in self.split_re.finditer(text, start, end) if s.end() < end]
+            if splits:
+                start = splits[-1].end()
         while start < end:
             m = self.lead_re.match(text, start, end)
             place = self.places.match_at(text, start, end)
@@ -96,6 +106,8 @@ class IndicatorFinder:
             start = end - MAX_INDICATOR
             while start < end and text[start] in "、，,的 ":
                 start += 1
+        if end - start == 1 and original[1] - original[0] <= 4:
+            start, end = original  # 完成率, not 率
         if end <= start or not regex.search(r"\p{Han}", text[start:end]):
             return None
         return Phrase(start, end, text[start:end])

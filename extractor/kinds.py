@@ -111,6 +111,10 @@ class KindClassifier:
         openers += [f"(?:{f})" for f in rules.framing]
         self.actions = regex.compile("|".join(openers)) if openers else None
         self.cue_words = set(self.words)
+        self.context = [
+            (c, regex.compile(c.before) if c.before else None, regex.compile(c.after) if c.after else None)
+            for c in rules.context
+        ]
 
     def cue_hits(self, text: str, token_starts: set[int], token_ends: set[int]) -> list[CueHit]:
         if self.cue_re is None:
@@ -140,10 +144,23 @@ class KindClassifier:
             if _is_threshold(text, q):
                 decided.append(("other", "threshold"))
                 continue
+            context = self._context(text, q)
+            if context:
+                decided.append(context)
+                continue
             clause = layout.clause_at(q.start) if layout else _clause_at(clause_list, q.start)
             decided.append(self._decide(text, q.start, clause, period, date, index, passage))
         default = prevailing_kind([d for d in decided if d]) or "actual"
         return [d or (default, "document") for d in decided]
+
+    def _context(self, text: str, q) -> tuple[str, str] | None:
+        """完成全年目标的62% (actual), 6%左右的目标 (target), 最高500万元 (other)."""
+        for entry, before, after in self.context:
+            if before is not None and before.search(text, max(0, q.start - 12), q.start):
+                return entry.kind, entry.id
+            if after is not None and after.match(text, q.end, q.end + 12):
+                return entry.kind, entry.id
+        return None
 
     def _decide(self, text, start, clause, period, date, hits, passage):
         if clause is None:
@@ -152,8 +169,9 @@ class KindClassifier:
         before = hits.between(sentence_start, start)
         own = [h for h in before if h.start >= clause.start and h.cue.scope == "clause"]
         weak = None
-        if own:  # a goal governs its clause (力争累计引进…)
-            hit = next((h for h in own if h.cue.kind == "target"), own[-1])
+        if own:  # a forecast or a goal governs its clause (预计…将超过, 力争累计引进…)
+            hit = next((h for h in own if h.cue.kind == "forecast"), None)
+            hit = hit or next((h for h in own if h.cue.kind == "target"), own[-1])
             if not hit.cue.weak:
                 return hit.cue.kind, hit.cue.id
             weak = (hit.cue.kind, hit.cue.id)
@@ -205,8 +223,10 @@ class KindClassifier:
             if body.strip() in self.cue_words:
                 continue  # a bare lead (下一步,) states nothing
             own = index.between(clause.start, clause.end)
-            if any(h.cue.kind != "target" for h in own):
-                continue  # 已, 累计, 预计 … speak against a target
+            kinds = {h.cue.kind for h in own}
+            goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
+            if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
+                continue  # 预计, 如果 … speak against a target; 已, 累计 … unless a goal word is there
             action = self.actions.match(text, start) if self.actions else None
             cue = next((h for h in own if h.cue.kind == "target"), None)
             scope = passage.get(clause.sentence, (document_kind, "document"))

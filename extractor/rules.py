@@ -180,6 +180,19 @@ class Cue(_Entry):
     disabled: bool = False
 
 
+class Context(_Entry):
+    """A pattern right before or after a figure that settles its kind (完成全年目标的62%)."""
+
+    id: str
+    kind: Literal["target", "forecast", "actual", "other"]
+    before: str | None = None
+    after: str | None = None
+    examples: list[Example] = []
+    not_: list[str] = Field(default=[], alias="not")
+    note: str | None = None
+    disabled: bool = False
+
+
 class Period(_Entry):
     id: str
     pattern: str
@@ -241,9 +254,11 @@ class RuleSet:
     relative_years: dict[str, int]
     plans: dict[str, list[int]]
     cues: tuple[Cue, ...]
+    context: tuple[Context, ...]
     indicator_strip: tuple[str, ...]
     actions: tuple[str, ...]
     indicator_tail: tuple[str, ...]
+    indicator_split: tuple[str, ...]
     rank_verbs: tuple[str, ...]
     framing: tuple[str, ...]
     subject_places: tuple[str, ...]
@@ -263,6 +278,7 @@ class RuleSet:
             yield self.quoted_labels
         yield from self.periods
         yield from self.cues
+        yield from self.context
 
     def user_words(self) -> list[str]:
         """Words a segmenter should keep whole: units with and without multiplier prefixes."""
@@ -338,14 +354,14 @@ _SECTIONS: dict[str, dict[str, type[BaseModel]]] = {
     "patterns": {"patterns": Pattern},
     "traps": {"traps": Trap},
     "periods": {"periods": Period},
-    "cues": {"cues": Cue},
+    "cues": {"cues": Cue, "context": Context},
     "subjects": {},
 }
 _SCALARS = {
     "changes": {"link_words", "carry_over"},
     "traps": {"quoted_labels"},
     "periods": {"relative_years", "plans"},
-    "cues": {"indicator_strip", "indicator_tail", "rank_verbs", "actions", "framing"},
+    "cues": {"indicator_strip", "indicator_tail", "indicator_split", "rank_verbs", "actions", "framing"},
     "subjects": {"places", "suffixes"},
 }
 
@@ -406,15 +422,16 @@ def _load_dir(
 def _check_patterns(rules: RuleSet, problems: list[str]) -> None:
     from .patterns import compile_slots  # the slot expansion lives with the matcher
 
-    for entry in [*rules.patterns, *rules.traps, *rules.periods]:
-        source = getattr(entry, "pattern", None)
-        if not source:
-            continue
+    for entry in [*rules.patterns, *rules.traps, *rules.periods, *rules.context]:
         where = rules.locations.get(entry.id, Located("?", 0))
-        try:
-            compile_slots(source, rules.numerals)
-        except (regex.error, KeyError, IndexError) as exc:
-            problems.append(f"{where.file}:{where.line}: [{entry.id}] pattern does not compile: {exc}")
+        for key in ("pattern", "before", "after"):
+            source = getattr(entry, key, None)
+            if not source:
+                continue
+            try:
+                compile_slots(source, rules.numerals)
+            except (regex.error, KeyError, IndexError) as exc:
+                problems.append(f"{where.file}:{where.line}: [{entry.id}] {key} does not compile: {exc}")
 
 
 def load_rules(extra_dirs: Sequence[str | Path] = (), *, bundled: bool = True) -> RuleSet:
@@ -450,7 +467,8 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         if quoted is not None:
             locations[quoted.id] = Located(str(path), raw.get("__line__", 1))
     word_lists: dict[str, tuple[str, ...]] = {}
-    for key in ("link_words", "carry_over", "indicator_strip", "indicator_tail", "rank_verbs",
+    for key in ("link_words", "carry_over", "indicator_strip", "indicator_tail", "indicator_split",
+                "rank_verbs",
                 "actions", "framing", "places", "suffixes"):
         if key in scalars:
             raw, path = scalars[key]
@@ -489,9 +507,11 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         relative_years=tables.get("relative_years", {}),
         plans=tables.get("plans", {}),
         cues=live("cues"),
+        context=live("context"),
         indicator_strip=word_lists.get("indicator_strip", ()),
         actions=word_lists.get("actions", ()),
         indicator_tail=word_lists.get("indicator_tail", ()),
+        indicator_split=word_lists.get("indicator_split", ()),
         rank_verbs=word_lists.get("rank_verbs", ()),
         framing=word_lists.get("framing", ()),
         subject_places=word_lists.get("places", ()),

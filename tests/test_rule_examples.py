@@ -79,8 +79,14 @@ def _cue_example(pipe, entry_id: str, case, where) -> None:
 @pytest.mark.parametrize("entry_id, case", CASES)
 def test_rule_example(pipe, entry_id, case):
     where = RULES.locations[entry_id]
-    if entry_id in PERIODS and not isinstance(case, str):
-        _period_example(entry_id, case, where)
+    if entry_id in PERIODS:
+        if isinstance(case, str):  # a `not` text holds no period from this entry
+            from extractor.periods import period_matcher_for
+
+            found = [p.text for p in period_matcher_for(RULES).find(case) if p.rule == entry_id]
+            assert not found, f"{where.file}:{where.line} [{entry_id}] not-example {case!r}: {found}"
+        else:
+            _period_example(entry_id, case, where)
         return
     if entry_id in CUES and not isinstance(case, str):
         _cue_example(pipe, entry_id, case, where)

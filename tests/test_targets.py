@@ -44,7 +44,7 @@ def test_period_decides_kind_against_the_article_date(pipe):
     text = "1-8月，跨境电商交易额960亿元。年内建成600家老年助餐服务设施"
     a, b = quantities(pipe, text, "2024-09-18")
     assert (a.kind, a.kind_rule, a.period_norm) == ("actual", "period", "2024-01/2024-08")
-    assert (b.kind, b.kind_rule, b.period_norm) == ("target", "period", "2024-12")
+    assert (b.kind, b.kind_rule, b.period_norm) == ("target", "period", "2024")
 
 
 def test_a_cue_does_not_cross_a_semicolon(pipe):
