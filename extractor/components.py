@@ -13,6 +13,7 @@ What the last three say about a quantity is in `doc._.facts`, parallel to `doc._
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .indicators import IndicatorFinder, Phrase, SubjectFinder
-from .kinds import Hits, KindClassifier, Layout, Statement
+from .kinds import Hits, KindClassifier, Layout, Statement, is_current_year, sentence_part_start
 from .normalize import normalize
 from .periods import DocDate, PeriodSpan, period_matcher_for
 from .quantities import Candidate, Found, matcher_for
@@ -150,10 +151,7 @@ def _nearest_period(periods, starts, offset, layout: Layout) -> PeriodSpan | Non
     clause = layout.clause_at(offset)
     if clause is not None and candidate.start >= clause.start:
         return candidate
-    s0, _ = layout.sentence_at(offset)
-    window = layout.text[s0:offset]
-    cut = max(window.rfind("；"), window.rfind(";"))
-    return candidate if candidate.start >= (s0 + cut + 1 if cut >= 0 else s0) else None
+    return candidate if candidate.start >= sentence_part_start(layout.text, offset) else None
 
 
 class KindComponent:
@@ -181,8 +179,13 @@ class KindComponent:
         kinds = self.classifier.classify(
             text, quantities, [f.period for f in facts], document_date(doc), index, layout
         )
+        date = document_date(doc)
         for f, (kind, reason) in zip(facts, kinds):
             f.kind, f.kind_rule = kind, reason
+            if kind == "actual" and f.period and date and date.month and date.month <= 4 \
+                    and is_current_year(f.period) and f.period.norm:
+                # 全年 reported in a spring communiqué is last year
+                f.period = dataclasses.replace(f.period, norm=_shift_years(f.period.norm, -1))
         doc_kind = _prevailing([k for k, _ in kinds])
         statements = self.classifier.statements(
             text, layout.clauses, index, [q.start for q in quantities], doc_kind
@@ -195,6 +198,10 @@ class KindComponent:
         doc._.facts = facts
         doc._.statements = statements
         return doc
+
+
+def _shift_years(norm: str, delta: int) -> str:
+    return regex.sub(r"\d{4}", lambda m: str(int(m.group()) + delta), norm)
 
 
 def _near(spans: list[tuple[int, int]], offset: int, reach: int = 200) -> list[tuple[int, int]]:

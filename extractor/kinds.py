@@ -167,6 +167,9 @@ class KindClassifier:
             return None
         sentence_start = _sentence_start(text, clause.start, start)
         before = hits.between(sentence_start, start)
+        governing = [h for h in before if h.cue.scope == "sentence"]
+        if governing:  # 预计…, 如果… speak for the whole sentence after them
+            return governing[-1].cue.kind, governing[-1].cue.id
         own = [h for h in before if h.start >= clause.start and h.cue.scope == "clause"]
         weak = None
         if own:  # a forecast or a goal governs its clause (预计…将超过, 力争累计引进…)
@@ -178,6 +181,10 @@ class KindClassifier:
         by_period = _kind_from_period(period, date)
         if by_period:
             return by_period, "period"
+        if weak is None:  # a comparison after the figure (8532.6亿元，比上年增长5.4%) reports it
+            after = [h for h in hits.between(start, _part_end(text, start)) if h.cue.after]
+            if after and not any(h.cue.kind == "target" for h in before):
+                return after[0].cue.kind, after[0].cue.id
         strong = [h for h in before if not h.cue.weak]
         scope = (strong[-1].cue.kind, strong[-1].cue.id) if strong else passage.get(clause.sentence)
         if weak and not (scope and scope[0] == "target"):
@@ -248,6 +255,18 @@ def _clause_at(clauses: list[Clause], offset: int) -> Clause | None:
 
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
+PART_END = regex.compile(r"[。！？!?\n；;]")
+
+
+def _part_end(text: str, offset: int) -> int:
+    """The end of the sentence part holding `offset` (a sentence, cut at ；)."""
+    m = PART_END.search(text, offset)
+    return m.start() if m else len(text)
+
+
+def sentence_part_start(text: str, offset: int) -> int:
+    """Where the part of the sentence holding `offset` starts (see `_sentence_start`)."""
+    return _sentence_start(text, offset, offset)
 
 
 def _sentence_start(text: str, clause_start: int, offset: int) -> int:
@@ -266,6 +285,8 @@ def _kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | 
     (a target): 1-8月 seen from September is actual, 年内 is a target."""
     if period is None or period.norm is None or date is None:
         return None
+    if date.month and date.month <= 4 and is_current_year(period):
+        return None  # 全年 in March: this year's plan or last year's results; cues decide
     first, _, last = period.norm.partition("/")
     last_year, _, last_month = (last or first).partition("-")
     first_year = int(first.split("-")[0])
@@ -283,8 +304,18 @@ THRESHOLD_DIMENSIONS = {"area", "age", "duration", "length", "mass", "money", "p
                         "volume", "energy"}
 
 
-THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after"}
-_AFTER_PARENTHESES = regex.compile(r"(?:[(（][^)）]{0,20}[)）])?\p{Han}")
+THRESHOLD_BOUNDS = {"bound.at_least.after", "bound.at_most.after", "bound.more_than.before",
+                    "bound.at_least.before", "bound.less_than.before", "bound.at_most.before"}
+_AFTER_PARENTHESES = regex.compile(r"(?:[(（][^)）]{0,20}[)）])?的?\p{Han}")
+
+
+_YEAR_OF_REPORT = {"全年", "年末", "年底"}
+
+
+def is_current_year(period: PeriodSpan) -> bool:
+    """全年 or 年末 alone: the year a text reports on, which a spring communiqué means as last
+    year's and a spring work report as this year's (今年 is always this year)."""
+    return period.text in _YEAR_OF_REPORT
 
 
 def _is_threshold(text: str, q) -> bool:

@@ -171,8 +171,9 @@ class Trap(_Entry):
 class Cue(_Entry):
     id: str
     kind: Literal["target", "forecast", "actual", "other"]
-    scope: Literal["clause", "passage"] = "clause"
+    scope: Literal["clause", "sentence", "passage"] = "clause"
     weak: bool = False  # a weak cue yields to a target scope around it (累计 in a plan)
+    after: bool = False  # also speaks for the figure right before it (…亿元，比上年增长…)
     words: list[str] = Field(min_length=1)
     examples: list[Example] = []
     not_: list[str] = Field(default=[], alias="not")
