@@ -7,7 +7,7 @@
 
 from .errors import ExtractorError, InputError, RuleError
 from .pipeline import Pipeline, extract
-from .records import Record
+from .records import Record, TargetRecord
 from .rules import load_rules
 
 __version__ = "0.1.0"
@@ -17,6 +17,7 @@ __all__ = [
     "Pipeline",
     "Record",
     "RuleError",
+    "TargetRecord",
     "__version__",
     "extract",
     "load_rules",

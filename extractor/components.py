@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import regex
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -43,6 +44,11 @@ if not Span.has_extension("quantity"):
     )
 
 
+def _norm(doc: Doc) -> str:
+    """The normalized text the tokenizer stored (doc.text rebuilds the string on every access)."""
+    return doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+
+
 class QuantityComponent:
     def __init__(self, rules: list[str], latent: bool, timeout: float | None) -> None:
         self.matcher = matcher_for(load_rules(rules))
@@ -50,7 +56,7 @@ class QuantityComponent:
         self.timeout = timeout
 
     def find(self, doc: Doc) -> Found:
-        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        text = _norm(doc)
         return self.matcher.find(text, latent=self.latent, timeout=self.timeout)
 
     def apply(self, doc: Doc, found: Found) -> None:
@@ -109,7 +115,7 @@ def document_date(doc: Doc) -> DocDate | None:
     """The date given by the caller, else the text's own dateline (2024年3月5日) near its top."""
     if doc._.date is not None:
         return doc._.date
-    m = _DATELINE.search(doc.text[:300])
+    m = _DATELINE.search(_norm(doc)[:300])
     if m:
         try:
             dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -126,7 +132,7 @@ class PeriodComponent:
         self.matcher = period_matcher_for(load_rules(rules))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        text = _norm(doc)
         periods = self.matcher.find(text, document_date(doc))
         doc._.periods = periods
         doc.spans["periods"] = [
@@ -161,9 +167,10 @@ class KindComponent:
         self.classifier = KindClassifier(load_rules(rules))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
-        starts = {t.idx for t in doc}
-        ends = {t.idx + len(t) for t in doc}
+        text = _norm(doc)
+        offsets = doc.to_array([IDX, LENGTH])  # token boundaries without building Token objects
+        starts = set(offsets[:, 0].tolist())
+        ends = set((offsets[:, 0] + offsets[:, 1]).tolist())
         hits = self.classifier.cue_hits(text, starts, ends)
         quantities = doc._.quantities or []
         # a cue word inside a mention (将近, 超) or a quoted name (“郑聚英才计划”) is not a cue
@@ -232,7 +239,7 @@ class IndicatorComponent:
         self.subjects = SubjectFinder(ruleset)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
+        text = _norm(doc)
         quantities = doc._.quantities or []
         facts = doc._.facts or [Facts() for _ in quantities]
         layout = doc._.layout or Layout(text)
