@@ -161,6 +161,13 @@ def eval_(
         for name, fig in rows:
             typer.echo(f"{name:<{width}}  " + "  ".join(f"{fig.get(c, '-'):>10}" for c in columns))
         typer.echo("")
+    for mode, labels in result.get("entities", {}).items():
+        typer.echo(f"entities ({mode})  " + "  ".join(f"{c:>9}" for c in ("precision", "recall", "f1",
+                                                                             "gold", "predicted")))
+        for label, fig in labels.items():
+            typer.echo(f"{label:<18}  " + "  ".join(f"{fig[c]:>9}" for c in ("precision", "recall", "f1",
+                                                                            "gold", "predicted")))
+        typer.echo("")
     if show_errors:
         for kind in ("misses", "spurious", "wrong"):
             for line in result[kind]:

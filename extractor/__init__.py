@@ -7,11 +7,12 @@
 
 from .errors import ExtractorError, InputError, RuleError
 from .pipeline import Pipeline, extract
-from .records import Record, TargetRecord
+from .records import EntityRecord, Record, TargetRecord
 from .rules import load_rules
 
 __version__ = "0.1.0"
 __all__ = [
+    "EntityRecord",
     "ExtractorError",
     "InputError",
     "Pipeline",

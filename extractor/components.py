@@ -22,6 +22,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .entities import entity_matcher_for, load_entity_rules
 from .indicators import IndicatorFinder, Phrase, SubjectFinder
 from .kinds import Hits, KindClassifier, Layout, Statement, is_current_year, sentence_part_start
 from .normalize import normalize
@@ -92,7 +93,7 @@ def candidates(doc: Doc) -> list[Candidate]:
 # --------------------------------------------------------------------------- targets and results
 
 for _name, _default in (("facts", None), ("periods", None), ("statements", None), ("date", None),
-                        ("doc_subject", None), ("layout", None)):
+                        ("doc_subject", None), ("layout", None), ("entities", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -282,3 +283,27 @@ def make_kinds(nlp: Language, name: str, rules: list[str]) -> KindComponent:
                   assigns=["doc._.facts"])
 def make_indicators(nlp: Language, name: str, rules: list[str]) -> IndicatorComponent:
     return IndicatorComponent(rules)
+
+
+class EntityComponent:
+    """`zh_entities`: named entities into `doc.spans["entities"]` and `doc._.entities`."""
+
+    def __init__(self, rules: list[str]) -> None:
+        self.matcher = entity_matcher_for(load_entity_rules(rules), load_rules(rules).actions)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = _norm(doc)
+        offsets = doc.to_array([IDX, LENGTH])
+        tokens = [(int(s), int(s + n)) for s, n in offsets] if len(doc) else []
+        entities = self.matcher.find(text, tokens)
+        doc._.entities = entities
+        doc.spans["entities"] = [
+            s for e in entities
+            if (s := doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand")) is not None
+        ]
+        return doc
+
+
+@Language.factory("zh_entities", default_config={"rules": []}, assigns=["doc._.entities", "doc.spans"])
+def make_entities(nlp: Language, name: str, rules: list[str]) -> EntityComponent:
+    return EntityComponent(rules)

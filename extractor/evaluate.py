@@ -192,17 +192,62 @@ def _compare(s: Scores, g: GoldQuantity, r: Record, text: str) -> None:
         )
 
 
+def score_entities(gold: GoldDoc, records: list, tally: dict) -> None:
+    """Exact (same span and label) and lenient (overlapping, same label) matches per label."""
+    predicted = [r for r in records if r.type == "entity"]
+    for mode in ("exact", "lenient"):
+        used: set[int] = set()
+        for g in gold.entities:
+            cell = tally.setdefault(mode, {}).setdefault(g.label, [0, 0, 0])  # tp, gold, predicted
+            cell[1] += 1
+            for i, p in enumerate(predicted):
+                if i in used or p.label != g.label:
+                    continue
+                hit = (p.start, p.end) == (g.start, g.end) if mode == "exact" else _overlap(
+                    g.start, g.end, p.start, p.end) > 0
+                if hit:
+                    used.add(i)
+                    cell[0] += 1
+                    break
+        for p in predicted:
+            tally.setdefault(mode, {}).setdefault(p.label, [0, 0, 0])[2] += 1
+
+
+def entity_figures(tally: dict) -> dict:
+    out = {}
+    for mode, labels in tally.items():
+        total = [sum(c[i] for c in labels.values()) for i in range(3)]
+        for label, (tp, gold, pred) in [*sorted(labels.items()), ("ALL", total)]:
+            p = tp / pred if pred else 0.0
+            r = tp / gold if gold else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            out.setdefault(mode, {})[label] = {"precision": round(p, 4), "recall": round(r, 4),
+                                               "f1": round(f, 4), "gold": gold, "predicted": pred}
+    return out
+
+
 def evaluate(corpus_dir: Path, pipeline: Pipeline | None = None) -> dict:
     """Per-document and overall figures (and the lists of misses) for the corpus gold."""
     pipe = pipeline or Pipeline()
     docs = load_corpus(corpus_dir)
     overall = Scores()
     per_doc = {}
+    tally: dict = {}
     for gold in docs:
-        s = score_doc(gold, pipe(gold.text, gold.doc_id, date=gold.date, subject=gold.subject))
+        records = pipe(gold.text, gold.doc_id, date=gold.date, subject=gold.subject)
+        s = score_doc(gold, records)
         per_doc[gold.doc_id] = s.figures()
         overall.add(s)
+        if gold.entities is not None:
+            score_entities(gold, records, tally)
+            predicted = {(r.start, r.end, r.label) for r in records if r.type == "entity"}
+            expected = {(g.start, g.end, g.label) for g in gold.entities}
+            overall.misses += [f"{gold.doc_id} entity {s}:{gold.text[s:e]} {lab}"
+                               for s, e, lab in sorted(expected - predicted)]
+            overall.spurious += [f"{gold.doc_id} entity {s}:{gold.text[s:e]} {lab}"
+                                 for s, e, lab in sorted(predicted - expected)]
     return {
+        "entities": entity_figures(tally),
         "overall": overall.figures(),
         "documents": per_doc,
         "misses": overall.misses,

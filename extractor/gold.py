@@ -35,6 +35,14 @@ class GoldQuantity:
 
 
 @dataclass(frozen=True)
+class GoldEntity:
+    text: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
 class GoldTarget:
     text: str
     start: int
@@ -60,6 +68,7 @@ class GoldDoc:
     targets: list[GoldTarget] | None = None  # None: target statements not annotated
     date: str | None = None
     subject: str | None = None
+    entities: list[GoldEntity] | None = None  # None: entities not annotated
 
 
 def _locate(source: str, entry: dict, gold_path: Path) -> tuple[int, int]:
@@ -119,9 +128,15 @@ def load_gold(gold_path: Path, corpus_dir: Path | None = None) -> GoldDoc:
     for entry in data.get("traps") or []:
         start, end = _locate(source, entry, gold_path)
         traps.append(GoldTrap(entry["text"], start, end, str(entry.get("trap") or "")))
+    entities = None
+    if "entities" in data:
+        entities = []
+        for entry in data.get("entities") or []:
+            start, end = _locate(source, entry, gold_path)
+            entities.append(GoldEntity(entry["text"], start, end, str(entry.get("label"))))
     date = data.get("date")
     return GoldDoc(doc_id, source_path, source, quantities, traps, targets,
-                   None if date is None else str(date), data.get("subject"))
+                   None if date is None else str(date), data.get("subject"), entities)
 
 
 def _locate_near(source: str, phrase: str | None, offset: int) -> tuple[int, int] | None:

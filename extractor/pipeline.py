@@ -17,14 +17,14 @@ from . import components  # noqa: F401 - registers the zh_quantities factory
 from .errors import InputError
 from .periods import DocDate
 from .quantities import Candidate
-from .records import Record, TargetRecord, plain_number
+from .records import EntityRecord, Record, TargetRecord, plain_number
 from .rules import RuleSet, load_rules
 from .sentences import SentenceIndex
 from .tokenizer import make_nlp
 
 Item = str | tuple[str, str | None]
-AnyRecord = Record | TargetRecord
-STAGES = ("zh_quantities", "zh_periods", "zh_kinds", "zh_indicators")
+AnyRecord = Record | TargetRecord | EntityRecord
+STAGES = ("zh_quantities", "zh_periods", "zh_kinds", "zh_indicators", "zh_entities")
 
 
 class Pipeline:
@@ -38,17 +38,20 @@ class Pipeline:
         latent: bool = False,
         timeout: float | None = 30.0,
         targets: bool = True,
+        entities: bool = True,
     ) -> None:
         self.rule_dirs = [str(r) for r in rules]
         self.rules: RuleSet = load_rules(self.rule_dirs)
         self.segmenter = segmenter
         self.targets = targets
+        self.entities = entities
         self.nlp = make_nlp(segmenter, self.rules)
         self.nlp.add_pipe(
             "zh_quantities", config={"rules": self.rule_dirs, "latent": latent, "timeout": timeout}
         )
         for stage in STAGES[1:]:
-            self.nlp.add_pipe(stage, config={"rules": self.rule_dirs})
+            if stage != "zh_entities" or entities:
+                self.nlp.add_pipe(stage, config={"rules": self.rule_dirs})
 
     def make_doc(self, text: str, date: str | DocDate | None = None, subject: str | None = None) -> Doc:
         try:
@@ -92,6 +95,11 @@ def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) 
     ]
     if targets:
         records += _targets(doc, text, sentences, doc_id)
+    for e in doc._.entities or ():
+        records.append(EntityRecord(
+            doc_id=doc_id, label=e.label, text=text[e.start : e.end], start=e.start, end=e.end,
+            sentence=sentences.sentence_at(e.start), rule=e.rule, normalized=e.normalized, code=e.code,
+        ))
     return records
 
 

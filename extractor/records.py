@@ -75,6 +75,26 @@ class TargetRecord(BaseModel):
         return self.model_dump()
 
 
+class EntityRecord(BaseModel):
+    """A named entity (OntoNotes label), grounded like every record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str | None
+    type: Literal["entity"] = "entity"
+    label: Literal["PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP", "PRODUCT"]
+    text: str
+    start: int
+    end: int
+    sentence: str
+    rule: str = Field(description="The gazetteer, suffix or pattern id that found it.")
+    normalized: str | None = Field(default=None, description="Canonical name (豫 -> 河南省).")
+    code: str | None = Field(default=None, description="Administrative division code (410100).")
+
+    def to_dict(self) -> dict:
+        return self.model_dump()
+
+
 def plain_number(value: Fraction | None) -> int | float | None:
     """Exact integers stay integers (16.4亿 -> 1640000000); others become floats."""
     if value is None:
@@ -88,6 +108,6 @@ def record_json_schema() -> dict:
     """One schema for both kinds of line: a quantity or a target statement."""
     from pydantic import TypeAdapter
 
-    schema = TypeAdapter(Record | TargetRecord).json_schema()
+    schema = TypeAdapter(Record | TargetRecord | EntityRecord).json_schema()
     schema["title"] = "Record"
     return schema

@@ -28,7 +28,7 @@ def test_extract_corpus_to_file(tmp_path):
     assert result.exit_code == 0, result.output
     records = _records(out.read_text(encoding="utf-8"))
     assert {r["doc_id"] for r in records} == {p.stem for p in CORPUS.glob("*.txt")}
-    assert {r["type"] for r in records} == {"quantity", "target"}
+    assert {r["type"] for r in records} == {"quantity", "target", "entity"}
 
 
 def test_extract_stdin_to_stdout():
