@@ -208,6 +208,31 @@ class KindComponent:
         return doc
 
 
+OWNER_LABELS = {"GPE", "FAC"}  # what owns a figure: a place or a named facility or zone
+GENERIC_OWNERS = {"中国", "全国"}
+
+
+def _owner_before(owners, starts, text, lo, hi) -> str | None:
+    """The last place or facility named in [lo, hi)."""
+    i = bisect.bisect_left(starts, hi) - 1
+    while i >= 0 and owners[i].start >= lo:
+        name = text[owners[i].start : owners[i].end]
+        if owners[i].end <= hi and name not in GENERIC_OWNERS:
+            return name
+        i -= 1
+    return None
+
+
+def _main_owner(owners, text) -> str | None:
+    """The place a document names most (first paragraphs count double), by its canonical name."""
+    counts: dict[str, int] = {}
+    for e in owners:
+        if e.label == "GPE" and text[e.start : e.end] not in GENERIC_OWNERS:
+            name = e.normalized or text[e.start : e.end]
+            counts[name] = counts.get(name, 0) + (2 if e.start < 300 else 1)
+    return max(counts, key=counts.get) if counts else None
+
+
 def _shift_years(norm: str, delta: int) -> str:
     return regex.sub(r"\d{4}", lambda m: str(int(m.group()) + delta), norm)
 
@@ -244,7 +269,9 @@ class IndicatorComponent:
         quantities = doc._.quantities or []
         facts = doc._.facts or [Facts() for _ in quantities]
         layout = doc._.layout or Layout(text)
-        main = doc._.doc_subject or self.subjects.main_subject(text)
+        owners = [e for e in doc._.entities or () if e.label in OWNER_LABELS]
+        owner_starts = [e.start for e in owners]
+        main = doc._.doc_subject or _main_owner(owners, text) or self.subjects.main_subject(text)
         periods = [(p.start, p.end) for p in doc._.periods or ()]
         spans = [(q.start, q.end) for q in quantities]
         previous: tuple[int, Phrase | None] = (-1, None)
@@ -262,7 +289,12 @@ class IndicatorComponent:
             if phrase is not None and q.dimension != "count":
                 earlier = (sentence[0], bounds[0], phrase)
             previous = (sentence[0], phrase)
-            f.subject = self.subjects.subject_for(text, sentence, q.start) or main
+            f.subject = (
+                self.subjects.topic(text, sentence, q.start)
+                or _owner_before(owners, owner_starts, text, max(sentence[0], q.start - 200), q.start)
+                or (None if owners else self.subjects.subject_for(text, sentence, q.start))
+                or main
+            )
         doc._.facts = facts
         return doc
 

@@ -152,6 +152,11 @@ class SubjectFinder:
                 counts[name] = counts.get(name, 0) + (2 if p.start < 300 else 1)
         return max(counts, key=counts.get) if counts else None
 
+    def topic(self, text: str, sentence: tuple[int, int], start: int) -> str | None:
+        """The X of a sentence that opens with 关于X, (its topic owns its figures)."""
+        m = TOPIC.match(text, sentence[0], start)
+        return m.group("topic") if m else None
+
     def subject_for(self, text: str, sentence: tuple[int, int], start: int) -> str | None:
         """The topic of a 关于X, sentence, else the last specific place or body named before
         `start` in its sentence."""

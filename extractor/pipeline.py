@@ -24,7 +24,7 @@ from .tokenizer import make_nlp
 
 Item = str | tuple[str, str | None]
 AnyRecord = Record | TargetRecord | EntityRecord
-STAGES = ("zh_quantities", "zh_periods", "zh_kinds", "zh_indicators", "zh_entities")
+STAGES = ("zh_quantities", "zh_entities", "zh_periods", "zh_kinds", "zh_indicators")
 
 
 class Pipeline:
