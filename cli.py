@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Optional segmenter models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+rules_app = typer.Typer(help="Check, test and write rule files.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
 
 RulesOpt = Annotated[
     list[Path] | None,
@@ -107,6 +109,9 @@ def extract(
                 _error(f"{item.path}: internal error ({type(exc).__name__}: {exc}); please report it")
                 failed += 1
                 continue
+            trace = doc._.quantity_trace
+            for rule_id in trace.skipped if trace else ():
+                _error(f"{item.path}: rule {rule_id} timed out; skipped for this document")
             for record in records:
                 out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
             count += len(records)
@@ -267,6 +272,100 @@ def models_pkuseg(
         _error(str(exc))
         raise typer.Exit(1) from None
     typer.echo(f"pkuseg model ready at {path}", err=True)
+
+
+def _rule_dirs(folder: Path | None) -> tuple[list[str], bool]:
+    """A researcher's folder is checked layered over the bundled rules; no folder: the bundled."""
+    return ([str(folder)], True) if folder else ([], True)
+
+
+@rules_app.command("check")
+def rules_check(
+    folder: Annotated[Path | None, typer.Argument(help="A rule folder (default: the bundled rules).")] = None,
+) -> None:
+    """Validate every rule file, compile every pattern, probe patterns for catastrophic
+    backtracking and resolve every example; one line per problem, exit 1 on any.
+
+    \b
+    Examples:
+      zh-extract rules check
+      zh-extract rules check my_rules/
+    """
+    from extractor import Pipeline, load_rules
+    from extractor.entities import load_entity_rules
+    from extractor.ruletest import run_examples, slow_patterns, unknown_units
+
+    dirs, _ = _rule_dirs(folder)
+    try:
+        rules = load_rules(dirs)
+        load_entity_rules(dirs)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    problems = []
+    for entry_id, problem in [*unknown_units(rules), *slow_patterns(rules)]:
+        where = rules.locations.get(entry_id)
+        problems.append(f"{where.file}:{where.line}: [{entry_id}] {problem}" if where else problem)
+    problems += [str(f) for f in run_examples(Pipeline(dirs), rules)]
+    for problem in problems:
+        _error(problem)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"zh-extract: rules OK ({sum(1 for _ in rules.entries())} entries)", err=True)
+
+
+@rules_app.command("test")
+def rules_test(
+    folder: Annotated[Path | None, typer.Argument(help="A rule folder (default: the bundled rules).")] = None,
+) -> None:
+    """Run every entry's examples and not-texts; print each failure as expected vs got.
+
+    \b
+    Examples:
+      zh-extract rules test
+      zh-extract rules test my_rules/
+    """
+    from extractor import Pipeline, load_rules
+    from extractor.ruletest import run_examples
+
+    dirs, _ = _rule_dirs(folder)
+    try:
+        rules = load_rules(dirs)
+        failures = list(run_examples(Pipeline(dirs), rules))
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    total = sum(len(e.examples) + len(e.not_) for e in rules.entries())
+    for failure in failures:
+        typer.echo(f"FAIL {failure}")
+    typer.echo(f"{total - len(failures)} passed, {len(failures)} failed")
+    if failures:
+        raise typer.Exit(1)
+
+
+@rules_app.command("new")
+def rules_new(
+    kind: Annotated[str, typer.Argument(help="units, bounds, changes, patterns, traps, periods, cues…")],
+    name: Annotated[Path, typer.Argument(help="The rule folder to write into (created if missing).")],
+) -> None:
+    """Write a commented template for a new rule file of KIND into the folder NAME.
+
+    \b
+    Example:
+      zh-extract rules new units my_rules && zh-extract rules check my_rules
+    """
+    from extractor.templates import TEMPLATES
+
+    if kind not in TEMPLATES:
+        _error(f"unknown rule kind {kind!r}; choose one of {', '.join(TEMPLATES)}")
+        raise typer.Exit(2)
+    target = name / ("entities" if kind == "entities" else "") / f"{kind}.yaml"
+    if target.exists():
+        _error(f"{target}: exists already; not overwritten")
+        raise typer.Exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(TEMPLATES[kind], encoding="utf-8")
+    typer.echo(f"wrote {target}", err=True)
 
 
 def main() -> None:

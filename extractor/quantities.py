@@ -66,6 +66,7 @@ class Found:
     kept: list[Candidate] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     traps: list[TrapSpan] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rule ids that timed out on this text
 
 
 class QuantityMatcher:
@@ -122,8 +123,10 @@ class QuantityMatcher:
 
     def find(self, text: str, *, latent: bool = False, timeout: float | None = None) -> Found:
         """All quantities in normalized `text`; overlaps and traps are settled here."""
-        found = Found(traps=self.traps.find(text, timeout=timeout))
-        candidates = list(self._patterns(text, timeout)) + list(self._numbers(text, timeout))
+        found = Found()
+        found.traps = self.traps.find(text, timeout=timeout, skipped=found.skipped)
+        candidates = list(self._patterns(text, timeout, found.skipped))
+        candidates += list(self._numbers(text, timeout))
         traps = SpanIndex(found.traps)
         for cand in candidates:
             trap = traps.first_overlap(cand.start, cand.end)
@@ -155,9 +158,14 @@ class QuantityMatcher:
             out.append(cand)
         return out
 
-    def _patterns(self, text: str, timeout: float | None):
+    def _patterns(self, text: str, timeout: float | None, skipped: list[str]):
         for pat, compiled in self.patterns:
-            for m in compiled.finditer(text, timeout=timeout):
+            try:
+                matches = list(compiled.finditer(text, timeout=timeout))
+            except TimeoutError:  # one bad pattern must not cost the document
+                skipped.append(pat.id)
+                continue
+            for m in matches:
                 cand = self._from_pattern(pat, m)
                 if cand is not None:
                     yield self._with_bounds(text, cand)

@@ -245,6 +245,7 @@ class RuleSet:
     units: tuple[Unit, ...]
     counters: tuple[Counter, ...]
     bounds: tuple[Bound, ...]
+    canonical_units: tuple[str, ...]
     link_words: tuple[str, ...]
     carry_over: tuple[str, ...]
     changes: tuple[Change, ...]
@@ -359,6 +360,7 @@ _SECTIONS: dict[str, dict[str, type[BaseModel]]] = {
     "subjects": {},
 }
 _SCALARS = {
+    "units": {"canonical_units"},
     "changes": {"link_words", "carry_over"},
     "traps": {"quoted_labels"},
     "periods": {"relative_years", "plans"},
@@ -397,6 +399,11 @@ def _load_dir(
             if key == "__line__":
                 continue
             if key in _SCALARS.get(kind, ()):
+                previous = scalars.get(key, (None, None))[0]
+                if isinstance(previous, list) and isinstance(raw, list):
+                    raw = previous + [w for w in raw if w not in previous]  # overlays add words
+                elif isinstance(previous, dict) and isinstance(raw, dict):
+                    raw = {**previous, **raw}
                 scalars[key] = (raw, path)
                 continue
             if key not in sections:
@@ -468,7 +475,8 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         if quoted is not None:
             locations[quoted.id] = Located(str(path), raw.get("__line__", 1))
     word_lists: dict[str, tuple[str, ...]] = {}
-    for key in ("link_words", "carry_over", "indicator_strip", "indicator_tail", "indicator_split",
+    for key in ("canonical_units", "link_words", "carry_over", "indicator_strip", "indicator_tail",
+                "indicator_split",
                 "rank_verbs",
                 "actions", "framing", "places", "suffixes"):
         if key in scalars:
@@ -498,6 +506,7 @@ def _load_cached(stamp: tuple[tuple[str, str], ...]) -> RuleSet:
         units=live("units"),
         counters=live("counters"),
         bounds=live("bounds"),
+        canonical_units=word_lists.get("canonical_units", ()),
         link_words=word_lists.get("link_words", ()),
         carry_over=word_lists.get("carry_over", ()),
         changes=live("changes"),

@@ -34,13 +34,17 @@ class TrapMatcher:
                 self.compiled.append((trap.id, trap.trap, regex.compile(alternation(trap.terms))))
         self.quoted = rules.quoted_labels
 
-    def find(self, text: str, timeout: float | None = None) -> list[TrapSpan]:
-        spans = [
-            TrapSpan(m.start(), m.end(), kind, rule_id)
-            for rule_id, kind, pattern in self.compiled
-            for m in pattern.finditer(text, timeout=timeout)
-            if m.end() > m.start()
-        ]
+    def find(self, text: str, timeout: float | None = None, skipped: list[str] | None = None
+             ) -> list[TrapSpan]:
+        """Trap spans; a pattern that runs out of time is skipped and its id added to `skipped`."""
+        spans = []
+        for rule_id, kind, pattern in self.compiled:
+            try:
+                spans += [TrapSpan(m.start(), m.end(), kind, rule_id)
+                          for m in pattern.finditer(text, timeout=timeout) if m.end() > m.start()]
+            except TimeoutError:
+                if skipped is not None:
+                    skipped.append(rule_id)
         if self.quoted is not None:
             spans.extend(quoted_labels(text, self.quoted))
         return spans

@@ -81,3 +81,28 @@ def test_the_installed_package_carries_its_rules():
     shipped = {f.rsplit("/", 1)[-1] for f in files if f.startswith("extractor/rules/")}
     assert {"units.yaml", "numerals.yaml", "traps.yaml"} <= shipped
     assert "cli.py" in files
+
+
+def test_a_pattern_that_times_out_is_skipped_not_fatal(tmp_path):
+    _write(tmp_path, "traps.yaml", "traps:\n  - id: trap.slow\n    trap: label\n    pattern: '(a|aa)+$'\n")
+    pipe = Pipeline(rules=[tmp_path], timeout=0.05)
+    records = pipe("增长5%，" + "a" * 40 + "b")
+    assert [r.value for r in records if r.type == "quantity"] == [5]
+    assert "trap.slow" in pipe.doc("增长5%，" + "a" * 40 + "b")._.quantity_trace.skipped
+
+
+def test_overlay_adds_a_cue_an_entity_list_and_overrides_an_entry(tmp_path):
+    _write(tmp_path, "cues.yaml", "cues:\n  - id: cue.target.mine\n    kind: target\n    words: [力保]\n")
+    _write(tmp_path, "bounds.yaml", "bounds:\n  - id: bound.about.after\n    comparator: '~'\n"
+           "    position: after\n    words: [左右, 上下]\n")
+    (tmp_path / "entities").mkdir()
+    _write(tmp_path / "entities", "soe.yaml", "gazetteers:\n  - id: org.soe\n    label: ORG\n"
+           "    terms: [中国石化, 国家电网]\n")
+    pipe = Pipeline(rules=[tmp_path])
+    (q,) = [r for r in pipe("力保粮食产量1300亿斤") if r.type == "quantity"]
+    assert (q.kind, q.kind_rule) == ("target", "cue.target.mine")
+    assert [r.comparator for r in pipe("人均年收入在3万元上下") if r.type == "quantity"] == ["~"]
+    orgs = [(r.text, r.rule) for r in pipe("中国石化与国家电网签约") if r.type == "entity"]
+    assert orgs == [("中国石化", "org.soe"), ("国家电网", "org.soe")]
+    bundled = Pipeline()
+    assert [r.comparator for r in bundled("人均年收入在3万元上下") if r.type == "quantity"] == ["="]
