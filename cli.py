@@ -214,6 +214,8 @@ def explain(
     for record in records_from_doc(doc):
         if record.type == "target":
             typer.echo(f"target:   {record.id} {record.text!r} ({record.cue}, {record.rule})")
+        elif record.type == "entity":
+            typer.echo(f"entity:   {record.label} {record.text!r} ({record.rule})")
         elif not record.latent:
             shown = {k: v for k, v in record.to_dict().items() if v is not None and k not in hidden}
             typer.echo("record:   " + json.dumps(shown, ensure_ascii=False))
