@@ -29,6 +29,9 @@ LABEL_RANK = {"LAW": 0, "EVENT": 1, "FAC": 2, "ORG": 3, "GPE": 4, "LOC": 5, "PER
               "PRODUCT": 8}
 
 
+BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑"}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -204,6 +207,8 @@ class EntityMatcher:
                 span = m.span("name") if "name" in pattern.groupindex else m.span()
                 if rule.id == "person.byline":  # 记者 董艳竹 袁帅: one entity per name
                     for name in regex.finditer(r"\p{Han}+", text[span[0] : span[1]]):
+                        if name.group() in BYLINE_ROLES:
+                            continue
                         s = span[0] + name.start()
                         found.append((Entity(s, s + len(name.group()), rule.label, rule.id), 3))
                     continue
@@ -220,7 +225,8 @@ class EntityMatcher:
             cut = 0
             if hit is None:  # the suffix may end a longer token (宣传部 in 省委宣传部), not 局 in 布局
                 for k in range(1, min(len(word), 6)):
-                    if len(word) - k >= 2 and word[k:] in self.suffixes:
+                    # 宣传部 in 省委宣传部; a one-character suffix only ends a longer word (商务局)
+                    if (len(word) - k >= 2 or len(word) >= 3) and word[k:] in self.suffixes:
                         hit, cut = self.suffixes[word[k:]], k
                         break
             if hit is None:
