@@ -97,9 +97,34 @@ def test_explain_shows_traps_drops_and_records():
 
 
 @pytest.mark.parametrize(
-    "command", [["extract"], ["eval"], ["explain"], ["schema"], ["models", "pkuseg"]]
+    "command",
+    [["extract"], ["eval"], ["explain"], ["schema"], ["panel"], ["models", "pkuseg"], ["rules", "check"],
+     ["rules", "test"], ["rules", "new"]],
 )
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
     assert "zh-extract " in result.stdout, f"{command} help has no runnable example"
+
+
+def test_rules_check_reports_a_catastrophic_pattern_by_file_and_line(tmp_path):
+    (tmp_path / "traps.yaml").write_text(
+        "traps:\n  - id: trap.ok\n    trap: label\n    terms: [甲乙]\n"
+        "  - id: trap.slow\n    trap: label\n    pattern: '(1|11)+y'\n", encoding="utf-8")
+    result = run("rules", "check", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'traps.yaml'}:5: [trap.slow] catastrophic backtracking" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_rules_check_and_test_pass_on_the_bundled_rules():
+    assert run("rules", "check").exit_code == 0
+    result = run("rules", "test")
+    assert result.exit_code == 0 and " 0 failed" in result.stdout
+
+
+def test_rules_new_writes_templates_that_pass_the_checker(tmp_path):
+    for kind in ("units", "bounds", "changes", "patterns", "traps", "periods", "cues", "entities"):
+        assert run("rules", "new", kind, str(tmp_path / "mine")).exit_code == 0
+    assert run("rules", "new", "units", str(tmp_path / "mine")).exit_code == 1  # never overwrites
+    assert run("rules", "check", str(tmp_path / "mine")).exit_code == 0
