@@ -30,6 +30,7 @@ LABEL_RANK = {"LAW": 0, "EVENT": 1, "FAC": 2, "ORG": 3, "GPE": 4, "LOC": 5, "PER
 
 
 BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑"}
+EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?:19|20)\d\d(?:年)?)$")
 
 
 class _Model(BaseModel):
@@ -79,6 +80,7 @@ class EntityFile(_Model):
     stop_words: list[str] = []
     verbs: list[str] = []
     division_exclude: list[str] = []
+    suffix_exclude: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class EntityRules:
     stop_words: frozenset[str]
     verbs: frozenset[str]
     exclude: frozenset[str]
+    suffix_exclude: frozenset[str]
     divisions: tuple[tuple[str, str, str, str], ...]  # name, short, code, level
     fingerprint: str
 
@@ -124,6 +127,7 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
     stop_words: set[str] = set()
     verbs: set[str] = set()
     exclude: set[str] = set()
+    suffix_exclude: set[str] = set()
     divisions: dict[str, tuple[str, str, str, str]] = {}
     for folder in map(Path, dirs):
         for path in sorted(folder.glob("*.yaml")):
@@ -144,6 +148,7 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
             stop_words |= set(parsed.stop_words)
             verbs |= set(parsed.verbs)
             exclude |= set(parsed.division_exclude)
+            suffix_exclude |= set(parsed.suffix_exclude)
         for path in sorted(folder.glob("*.tsv")):
             with open(path, encoding="utf-8") as handle:
                 rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
@@ -166,7 +171,8 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
         return tuple(e for e in merged[key].values() if not e.disabled)
 
     return EntityRules(live("gazetteers"), live("suffixes"), live("patterns"), frozenset(stop_words),
-                       frozenset(verbs), frozenset(exclude), tuple(divisions.values()), fingerprint)
+                       frozenset(verbs), frozenset(exclude), frozenset(suffix_exclude),
+                       tuple(divisions.values()), fingerprint)
 
 
 class EntityMatcher:
@@ -226,7 +232,8 @@ class EntityMatcher:
             if hit is None:  # the suffix may end a longer token (宣传部 in 省委宣传部), not 局 in 布局
                 for k in range(1, min(len(word), 6)):
                     # 宣传部 in 省委宣传部; a one-character suffix only ends a longer word (商务局)
-                    if (len(word) - k >= 2 or len(word) >= 3) and word[k:] in self.suffixes:
+                    if (len(word) - k >= 2 or len(word) >= 3) and word[k:] in self.suffixes \
+                            and not any(word.endswith(x) for x in self.rules.suffix_exclude):
                         hit, cut = self.suffixes[word[k:]], k
                         break
             if hit is None:
@@ -243,6 +250,10 @@ class EntityMatcher:
                 j -= 1
             if start is None or (start == s and not cut):
                 continue  # a bare suffix (实验室, 机场) names nothing
+            if hit[0] == "EVENT":  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
+                edition = EDITION.search(text, max(0, start - 10), start)
+                if edition:
+                    start = edition.start()
             out.append(Entity(start, e, hit[0], hit[1]))
         return out
 
