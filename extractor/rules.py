@@ -89,6 +89,15 @@ class NumeralTables(_Entry):
     examples: list[NumeralExample] = []
 
 
+class _RuleEntry(_Entry):
+    """What every rule entry may carry: examples, not-texts, a note, and a switch."""
+
+    examples: list[Example] = []
+    not_: list[str] = Field(default=[], alias="not")
+    note: str | None = None
+    disabled: bool = False
+
+
 class Prefix(_Entry):
     id: str
     text: str
@@ -96,52 +105,40 @@ class Prefix(_Entry):
     disabled: bool = False
 
 
-class Unit(_Entry):
+class Unit(_RuleEntry):
     id: str
     dimension: str
     canonical: str
     factor: Factor = Fraction(1)
     aliases: list[str] = Field(min_length=1)
     before: bool = False
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Counter(_Entry):
+class Counter(_RuleEntry):
     id: str
     dimension: str = "count"
     words: list[str] = Field(min_length=1)
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Bound(_Entry):
+class Bound(_RuleEntry):
     id: str
     comparator: Literal[">", ">=", "<", "<=", "~"]
     position: Literal["before", "after"]
     words: list[str] = Field(min_length=1)
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Change(_Entry):
+class Change(_RuleEntry):
     id: str
     direction: Literal["up", "down"] | None = None
     words: list[str] = Field(min_length=1)
     dimensions: list[str] = []  # when given, the change applies only to these dimensions
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Pattern(_Entry):
+class Pattern(_RuleEntry):
     id: str
     pattern: str
     normalizer: Literal["number", "fixed", "power_of_two", "fraction"]
@@ -151,59 +148,43 @@ class Pattern(_Entry):
     comparator: Comparator = "="
     change: bool = False
     direction: Literal["up", "down"] | None = None
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Trap(_Entry):
+class Trap(_RuleEntry):
     id: str
     trap: Literal["date", "period", "name", "label", "code", "enumeration", "ordinal"]
     pattern: str | None = None
     terms: list[str] = []
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Cue(_Entry):
+class Cue(_RuleEntry):
     id: str
     kind: Literal["target", "forecast", "actual", "other"]
     scope: Literal["clause", "sentence", "passage"] = "clause"
     weak: bool = False  # a weak cue yields to a target scope around it (累计 in a plan)
     after: bool = False  # also speaks for the figure right before it (…亿元，比上年增长…)
     words: list[str] = Field(min_length=1)
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
-class Context(_Entry):
+class Context(_RuleEntry):
     """A pattern right before or after a figure that settles its kind (完成全年目标的62%)."""
 
     id: str
     kind: Literal["target", "forecast", "actual", "other"]
     before: str | None = None
     after: str | None = None
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
-    disabled: bool = False
 
 
-class Period(_Entry):
+class Period(_RuleEntry):
     id: str
     pattern: str
     normalizer: Literal[
         "year", "year_range", "by_year", "month", "month_range", "half", "quarter",
         "relative_year", "recent_years", "year_end", "plan", "plan_end", "to_date", "none",
     ]
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    note: str | None = None
     disabled: bool = False
 
 
