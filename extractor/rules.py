@@ -112,14 +112,12 @@ class Unit(_RuleEntry):
     factor: Factor = Fraction(1)
     aliases: list[str] = Field(min_length=1)
     before: bool = False
-    disabled: bool = False
 
 
 class Counter(_RuleEntry):
     id: str
     dimension: str = "count"
     words: list[str] = Field(min_length=1)
-    disabled: bool = False
 
 
 class Bound(_RuleEntry):
@@ -127,7 +125,6 @@ class Bound(_RuleEntry):
     comparator: Literal[">", ">=", "<", "<=", "~"]
     position: Literal["before", "after"]
     words: list[str] = Field(min_length=1)
-    disabled: bool = False
 
 
 class Change(_RuleEntry):
@@ -135,7 +132,6 @@ class Change(_RuleEntry):
     direction: Literal["up", "down"] | None = None
     words: list[str] = Field(min_length=1)
     dimensions: list[str] = []  # when given, the change applies only to these dimensions
-    disabled: bool = False
 
 
 class Pattern(_RuleEntry):
@@ -148,7 +144,6 @@ class Pattern(_RuleEntry):
     comparator: Comparator = "="
     change: bool = False
     direction: Literal["up", "down"] | None = None
-    disabled: bool = False
 
 
 class Trap(_RuleEntry):
@@ -156,7 +151,6 @@ class Trap(_RuleEntry):
     trap: Literal["date", "period", "name", "label", "code", "enumeration", "ordinal"]
     pattern: str | None = None
     terms: list[str] = []
-    disabled: bool = False
 
 
 class Cue(_RuleEntry):
@@ -166,7 +160,6 @@ class Cue(_RuleEntry):
     weak: bool = False  # a weak cue yields to a target scope around it (累计 in a plan)
     after: bool = False  # also speaks for the figure right before it (…亿元，比上年增长…)
     words: list[str] = Field(min_length=1)
-    disabled: bool = False
 
 
 class Context(_RuleEntry):
@@ -185,19 +178,15 @@ class Period(_RuleEntry):
         "year", "year_range", "by_year", "month", "month_range", "half", "quarter",
         "relative_year", "recent_years", "year_end", "plan", "plan_end", "to_date", "none",
     ]
-    disabled: bool = False
 
 
-class QuotedLabels(_Entry):
+class QuotedLabels(_RuleEntry):
     id: str = "trap.quoted_label"
     trap: Literal["label"] = "label"
     pairs: list[str]
     clause_punctuation: str
     implied_max_chars: int = 10
     digits_max_chars: int = 10
-    examples: list[Example] = []
-    not_: list[str] = Field(default=[], alias="not")
-    disabled: bool = False
 
     @field_validator("pairs")
     @classmethod
