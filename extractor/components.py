@@ -24,7 +24,15 @@ from spacy.tokens import Doc, Span
 
 from .entities import entity_matcher_for, load_entity_rules
 from .indicators import IndicatorFinder, Phrase, SubjectFinder
-from .kinds import Hits, KindClassifier, Layout, Statement, is_current_year, sentence_part_start
+from .kinds import (
+    Hits,
+    KindClassifier,
+    Layout,
+    Statement,
+    is_current_year,
+    kind_from_period,
+    sentence_part_start,
+)
 from .normalize import normalize
 from .periods import DocDate, PeriodSpan, period_matcher_for
 from .quantities import Candidate, Found, matcher_for
@@ -195,8 +203,10 @@ class KindComponent:
                 # 全年 reported in a spring communiqué is last year
                 f.period = dataclasses.replace(f.period, norm=_shift_years(f.period.norm, -1))
         doc_kind = _prevailing([k for k, _ in kinds])
+        date = document_date(doc)
+        ahead = [p for p in doc._.periods or () if kind_from_period(p, date) == "target"]
         statements = self.classifier.statements(
-            text, layout.clauses, index, [q.start for q in quantities], doc_kind
+            text, layout.clauses, index, [q.start for q in quantities], doc_kind, ahead
         )
         ends = [st.end for st in statements]
         for q, f in zip(quantities, facts):

@@ -178,7 +178,7 @@ class KindClassifier:
             if not hit.cue.weak:
                 return hit.cue.kind, hit.cue.id
             weak = (hit.cue.kind, hit.cue.id)
-        by_period = _kind_from_period(period, date)
+        by_period = kind_from_period(period, date)
         if by_period:
             return by_period, "period"
         if weak is None:  # a comparison after the figure (8532.6亿元，比上年增长5.4%) reports it
@@ -213,9 +213,16 @@ class KindClassifier:
         hits: list[CueHit],
         quantity_starts: list[int],
         document_kind: str | None,
+        ahead: list[PeriodSpan] = (),
     ) -> list[Statement]:
-        """Target clauses with no quantity: a target cue, or an action verb in a forward passage."""
+        """Target clauses with no quantity: a target cue, an action verb in a forward passage, or
+        an action verb after a period still ahead in its sentence (到2025年，基本建成…)."""
         out = []
+        ahead_by_sentence: dict[int, PeriodSpan] = {}
+        for clause in clauses:
+            for p in ahead:
+                if clause.start <= p.start < clause.end:
+                    ahead_by_sentence.setdefault(clause.sentence, p)
         index = hits if isinstance(hits, Hits) else Hits(hits)
         passage = self._passage_scopes(text, clauses, index)
         starts = sorted(quantity_starts)
@@ -241,6 +248,8 @@ class KindClassifier:
                 out.append(self._statement(text, start, clause.end, cue.word, cue.cue.id, action))
             elif action and scope[0] == "target":
                 out.append(self._statement(text, start, clause.end, action.group(), scope[1], action))
+            elif action and (period := ahead_by_sentence.get(clause.sentence)) and period.start < clause.end:
+                out.append(self._statement(text, start, clause.end, period.text, "period", action))
         return out
 
     def _statement(self, text, start, end, cue, rule, action) -> Statement:
@@ -280,7 +289,7 @@ def _sentence_start(text: str, clause_start: int, offset: int) -> int:
     return pos
 
 
-def _kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | None:
+def kind_from_period(period: PeriodSpan | None, date: DocDate | None) -> str | None:
     """A period wholly before the article's month is past (actual); one reaching past it is ahead
     (a target): 1-8月 seen from September is actual, 年内 is a target."""
     if period is None or period.norm is None or date is None:
