@@ -241,7 +241,8 @@ class KindClassifier:
             goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
             if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
                 continue  # 预计, 如果 … speak against a target; 已, 累计 … unless a goal word is there
-            action = self.actions.match(text, start) if self.actions else None
+            lead = next((p.end for p in ahead if p.start == start), start)  # 年底前实现…: after the period
+            action = self.actions.match(text, lead) if self.actions else None
             cue = next((h for h in own if h.cue.kind == "target"), None)
             scope = passage.get(clause.sentence, (document_kind, "document"))
             if cue is not None:
