@@ -6,8 +6,9 @@
 """
 
 from .errors import ExtractorError, InputError, RuleError
-from .pipeline import Pipeline, extract
+from .pipeline import Pipeline, extract, review
 from .records import EntityRecord, Record, TargetRecord
+from .review import Review
 from .rules import load_rules
 
 __version__ = "0.1.0"
@@ -17,9 +18,11 @@ __all__ = [
     "InputError",
     "Pipeline",
     "Record",
+    "Review",
     "RuleError",
     "TargetRecord",
     "__version__",
     "extract",
     "load_rules",
+    "review",
 ]

@@ -18,6 +18,7 @@ from .errors import InputError
 from .periods import DocDate
 from .quantities import Candidate
 from .records import EntityRecord, Record, TargetRecord, plain_number
+from .review import Review
 from .rules import RuleSet, load_rules
 from .sentences import SentenceIndex
 from .tokenizer import make_nlp
@@ -76,6 +77,13 @@ class Pipeline:
     ) -> list[AnyRecord]:
         """Quantity records, then target statements (when `targets`), for one text."""
         return records_from_doc(self.doc(text, date=date, subject=subject), doc_id, self.targets)
+
+    def review(
+        self, text: str, doc_id: str | None = None, *, date: str | None = None, subject: str | None = None
+    ) -> Review:
+        """The text with its records highlighted: shows itself in a notebook, `.save("a.html")`."""
+        doc = self.doc(text, date=date, subject=subject)
+        return Review.from_doc(doc, doc_id, text=text)
 
     def pipe(self, texts: Iterable[Item], *, batch_size: int = 32) -> Iterator[list[AnyRecord]]:
         """Records per text, in order; items may be `text` or `(text, doc_id)`."""
@@ -163,3 +171,12 @@ def extract(
 ) -> list[AnyRecord]:
     """Records for one text with the bundled rules (the pipeline is built once and reused)."""
     return default_pipeline(segmenter)(text, doc_id, date=date)
+
+
+def review(
+    text: str, doc_id: str | None = None, *, segmenter: str = "jieba", date: str | None = None,
+    subject: str | None = None,
+) -> Review:
+    """`extract`, shown: the text with every record highlighted (a notebook renders it by itself,
+    `.save(path)` writes an offline page, `.records` holds the records as dicts)."""
+    return default_pipeline(segmenter).review(text, doc_id, date=date, subject=subject)
