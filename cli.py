@@ -243,6 +243,185 @@ def panel(
     typer.echo(f"zh-extract: {rows} target rows written to {output}", err=True)
 
 
+def _is_records_file(path: Path) -> bool:
+    """A records file by its suffix, else by a first line that is a JSON record."""
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        return True
+    try:
+        with open(path, encoding="utf-8") as handle:
+            first = next((line for line in handle if line.strip()), "")
+        rec = json.loads(first)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(rec, dict) and "start" in rec and "type" in rec
+
+
+def _write_html(page: str, output: str) -> None:
+    if output == "-":
+        sys.stdout.write(page)
+        return
+    try:
+        Path(output).write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _error(f"{output}: cannot write: {exc.strerror or exc}")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def show(
+    source: Annotated[str, typer.Argument(
+        help="An article (.txt, or - for stdin), or a records file written by `zh-extract extract`.")],
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", help="HTML file to write (default: NAME.html here; - for stdout).")] = None,
+    doc: Annotated[str | None, typer.Option(
+        "--doc", help="With a records file: which document (its doc_id).")] = None,
+    text: Annotated[Path | None, typer.Option(
+        "--text", help="With a records file: the article itself, for the full text (else the "
+        "records' sentences are shown).")] = None,
+    title: Annotated[str | None, typer.Option(help="The page's title (default: the document id).")] = None,
+    rules: RulesOpt = None,
+    segmenter: SegmenterOpt = "jieba",
+    date: Annotated[
+        str | None, typer.Option(help="The article's date (YYYY[-MM[-DD]]), for 今年/近三年 and kinds.")
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="The article's main subject (郑州市).")] = None,
+) -> None:
+    """Write an offline HTML page of one article with every quantity, target statement, time
+    expression and entity highlighted: click one for its card, filter and sort the side table.
+
+    \b
+    Examples:
+      zh-extract show corpus/003_db721301c3884bac.txt -o article.html
+      zh-extract show records.jsonl --doc 003_db721301c3884bac -o article.html
+      zh-extract show records.jsonl --doc 003_db721301c3884bac --text corpus/003_db721301c3884bac.txt
+    """
+    from extractor.reader import decode, read_documents
+    from extractor.review import Review, safe_name
+
+    path = Path(source)
+    if source != "-" and path.is_file() and _is_records_file(path):
+        from extractor.panel import read_records
+
+        try:
+            records = list(read_records(source))
+        except ExtractorError as exc:
+            _error(str(exc))
+            raise typer.Exit(1) from None
+        ids = list(dict.fromkeys(r.get("doc_id") for r in records if isinstance(r, dict)))
+        if doc is None and len(ids) == 1:
+            doc = ids[0]
+        if doc is None or doc not in ids:
+            listed = ", ".join(str(i) for i in ids[:10]) + (f" … ({len(ids)} in all)" * (len(ids) > 10))
+            why = f"no document {doc!r}" if doc is not None else f"{len(ids)} documents; choose with --doc"
+            _error(f"{source}: {why}: {listed or 'no records'}")
+            raise typer.Exit(1)
+        records = [r for r in records if r.get("doc_id") == doc]
+        article = None
+        if text is not None:
+            try:
+                article, _ = decode(text.read_bytes(), str(text))
+            except ExtractorError as exc:
+                _error(str(exc))
+                raise typer.Exit(1) from None
+            except OSError as exc:
+                _error(f"{text}: cannot read: {exc.strerror or exc}")
+                raise typer.Exit(1) from None
+        review = Review.from_records(records, article, doc_id=doc, title=title)
+        default = f"{safe_name(doc)}.html"
+    else:
+        if doc is not None or text is not None:
+            _error("--doc and --text go with a records file; an article is read as it is")
+            raise typer.Exit(2)
+        try:
+            doc_date = DocDate.parse(date)
+        except ValueError as exc:
+            _error(str(exc))
+            raise typer.Exit(2) from None
+        items = list(read_documents([source]))
+        if len(items) != 1 or isinstance(items[0], ExtractorError):
+            _error(str(items[0]) if items and isinstance(items[0], ExtractorError)
+                   else f"{source}: one article, please (use a records file for a folder)")
+            raise typer.Exit(1)
+        item = items[0]
+        pipe = _pipeline(rules, segmenter)
+        try:
+            review = pipe.review(item.text, item.doc_id, date=doc_date, subject=subject)
+        except (ExtractorError, TimeoutError) as exc:
+            _error(f"{item.path}: {exc}")
+            raise typer.Exit(1) from None
+        review.title = title or (review.title if item.doc_id != "-" else "stdin")
+        default = f"{safe_name(item.doc_id if item.doc_id != '-' else 'stdin')}.html"
+    output = output or default
+    _write_html(review.html(), output)
+    for warning in review.warnings:
+        _error(f"{source}: {warning}")
+    typer.echo(f"zh-extract: {output}: {review!r}", err=True)
+
+
+@app.command()
+def report(
+    records: Annotated[list[str], typer.Argument(help="Records files written by `zh-extract extract`.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write (- for stdout).")] = (
+        "report.html"),
+    log: Annotated[Path | None, typer.Option(
+        help="The stderr of the run (2> extract.log): its errors go into the report.")] = None,
+    pages: Annotated[Path | None, typer.Option(
+        help="Also write one article page per document into this folder, linked from the report.")] = None,
+    texts: Annotated[Path | None, typer.Option(
+        help="With --pages: the folder the articles were read from (DOC_ID.txt), for the full text.")] = None,
+    top: Annotated[int, typer.Option(help="How many indicators, subjects … to list.")] = 25,
+) -> None:
+    """Write an offline HTML report of a run: counts by type, kind, unit and subject, the most
+    frequent indicators, errors, and a table of targets that filters and exports as CSV.
+
+    \b
+    Examples:
+      zh-extract extract corpus/ -o records.jsonl 2> extract.log
+      zh-extract report records.jsonl --log extract.log -o report.html
+      zh-extract report records.jsonl --pages pages/ --texts corpus/ -o report.html
+    """
+    import os
+
+    from extractor.reader import decode
+    from extractor.review import Review, load_records, log_errors, report_page, safe_name
+
+    for name in records:
+        if not Path(name).is_file():
+            _error(f"{name}: no such file")
+            raise typer.Exit(1)
+    rows, errors = load_records(records)
+    if log is not None:
+        try:
+            errors = log_errors(log) + errors
+        except OSError as exc:
+            _error(f"{log}: cannot read: {exc.strerror or exc}")
+            raise typer.Exit(1) from None
+    links: dict[str, str] = {}
+    if pages is not None:
+        pages.mkdir(parents=True, exist_ok=True)
+        base = Path(output).resolve().parent if output != "-" else Path.cwd()
+        by_doc: dict[str, list[dict]] = {}
+        for r in rows:
+            by_doc.setdefault(r.get("doc_id") or "-", []).append(r)
+        for doc_id, recs in by_doc.items():
+            article = None
+            source = texts / f"{doc_id}.txt" if texts is not None else None
+            if source is not None and source.is_file():
+                try:
+                    article, _ = decode(source.read_bytes(), str(source))
+                except ExtractorError as exc:
+                    errors.append(str(exc))
+            review = Review.from_records(recs, article, doc_id=doc_id)
+            page = pages / f"{safe_name(doc_id)}.html"
+            page.write_text(review.html(), encoding="utf-8")
+            errors += [f"{doc_id}: {w}" for w in review.warnings]
+            links[doc_id] = Path(os.path.relpath(page.resolve(), base)).as_posix()
+    source = ", ".join(records)
+    _write_html(report_page(rows, errors=errors, source=source, pages=links, top=top), output)
+    where = f" and {len(links)} pages in {pages}" if pages is not None else ""
+    typer.echo(f"zh-extract: {output}{where}: {len(rows)} records, {len(errors)} errors", err=True)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of a record.

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 import cli
 
 from .conftest import CORPUS
+from .test_review import ARTICLE, parse
 
 runner = CliRunner()
 
@@ -99,7 +100,7 @@ def test_explain_shows_traps_drops_and_records():
 @pytest.mark.parametrize(
     "command",
     [["extract"], ["eval"], ["explain"], ["schema"], ["panel"], ["models", "pkuseg"], ["rules", "check"],
-     ["rules", "test"], ["rules", "new"]],
+     ["rules", "test"], ["rules", "new"], ["show"], ["report"]],
 )
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
@@ -128,3 +129,54 @@ def test_rules_new_writes_templates_that_pass_the_checker(tmp_path):
         assert run("rules", "new", kind, str(tmp_path / "mine")).exit_code == 0
     assert run("rules", "new", "units", str(tmp_path / "mine")).exit_code == 1  # never overwrites
     assert run("rules", "check", str(tmp_path / "mine")).exit_code == 0
+
+
+def run_(*args):
+    return run(*(str(a) for a in args))
+
+
+def test_show_an_article_and_a_records_file(tmp_path):
+    out = tmp_path / "article.html"
+    result = run_("show", ARTICLE, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "zhx-k-target" in page and "zhx-p" in page
+
+    records = tmp_path / "records.jsonl"
+    assert run_("extract", CORPUS, "-o", records, "-q").exit_code == 0
+    result = run_("show", records, "-o", tmp_path / "x.html")
+    assert result.exit_code == 1 and "2 documents; choose with --doc: 000_" in result.stderr
+    assert run_("show", records, "--doc", "nope").exit_code == 1
+    result = run_("show", records, "--doc", "003_db721301c3884bac", "-o", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
+    assert "characters not in the records" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    result = run_("show", records, "--doc", "003_db721301c3884bac", "--text", ARTICLE,
+                  "-o", tmp_path / "t.html")
+    assert result.exit_code == 0 and "error" not in result.stderr
+    full = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert "characters not in the records" not in full
+    assert "".join(parse(full).text) == ARTICLE.read_text(encoding="utf-8")
+    result = run_("show", records, "--doc", "003_db721301c3884bac", "--text",
+                  CORPUS / "000_830c1cbb1baf45ef.txt", "-o", tmp_path / "w.html")
+    assert result.exit_code == 0 and "zh-extract: error:" in result.stderr  # mismatches named
+
+
+def test_report_with_pages_and_a_log(tmp_path):
+    records = tmp_path / "records.jsonl"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("力争新增高新技术企业1000家以上。", encoding="utf-8")
+    (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
+    result = run_("extract", tmp_path / "in", "-o", records)
+    log = tmp_path / "extract.log"
+    log.write_text(result.stderr, encoding="utf-8")
+    out = tmp_path / "out" / "report.html"
+    out.parent.mkdir()
+    result = run_("report", records, "--log", log, "--pages", tmp_path / "out" / "pages", "--texts",
+                  tmp_path / "in", "-o", out)
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "empty.txt: empty file" in page
+    assert 'href="pages/a.html#' in page
+    article = (tmp_path / "out" / "pages" / "a.html").read_text(encoding="utf-8")
+    assert "".join(parse(article).text) == "力争新增高新技术企业1000家以上。"
+    assert run_("report", tmp_path / "missing.jsonl").exit_code == 1
