@@ -981,6 +981,7 @@ vertical-align:top}
 .zhx .zhx-records tbody tr:hover{background:#f5f9ff}
 .zhx .zhx-records tr.zhx-row-sel{background:#fff3c4}
 .zhx td.zhx-val{white-space:nowrap}
+.zhx .zhx-side .zhx-records td:nth-child(3),.zhx .zhx-side .zhx-records td:nth-child(5){min-width:6.5em}
 .zhx .zhx-bar.zhx-e{background:var(--l,#607d8b);box-shadow:none}
 .zhx .zhx-num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .zhx .zhx-tiles{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0}
