@@ -277,7 +277,7 @@ def show(
         "--doc", help="With a records file: which document (its doc_id).")] = None,
     text: Annotated[Path | None, typer.Option(
         "--text", help="With a records file: the article itself, for the full text (else the "
-        "records' sentences are shown).")] = None,
+        "records' sentences are shown); records that do not match it are named, exit code 1.")] = None,
     title: Annotated[str | None, typer.Option(help="The page's title (default: the document id).")] = None,
     rules: RulesOpt = None,
     segmenter: SegmenterOpt = "jieba",
@@ -353,9 +353,13 @@ def show(
         default = f"{safe_name(item.doc_id if item.doc_id != '-' else 'stdin')}.html"
     output = output or default
     _write_html(review.html(), output)
-    for warning in review.warnings:
+    for warning in review.warnings[:5]:
         _error(f"{source}: {warning}")
+    if len(review.warnings) > 5:
+        _error(f"{source}: … {len(review.warnings) - 5} more records do not match (listed on the page)")
     typer.echo(f"zh-extract: {output}: {review!r}", err=True)
+    if review.warnings:  # the page is written, but records and text disagree
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -158,7 +158,8 @@ def test_show_an_article_and_a_records_file(tmp_path):
     assert "".join(parse(full).text) == ARTICLE.read_text(encoding="utf-8")
     result = run_("show", records, "--doc", "003_db721301c3884bac", "--text",
                   CORPUS / "000_830c1cbb1baf45ef.txt", "-o", tmp_path / "w.html")
-    assert result.exit_code == 0 and "zh-extract: error:" in result.stderr  # mismatches named
+    assert result.exit_code == 1 and "zh-extract: error:" in result.stderr  # mismatches named
+    assert "records do not match the text" in (tmp_path / "w.html").read_text(encoding="utf-8")
 
 
 def test_report_with_pages_and_a_log(tmp_path):
