@@ -459,9 +459,20 @@ def models_pkuseg(
     typer.echo(f"pkuseg model ready at {path}", err=True)
 
 
-def _rule_dirs(folder: Path | None) -> tuple[list[str], bool]:
-    """A researcher's folder is checked layered over the bundled rules; no folder: the bundled."""
-    return ([str(folder)], True) if folder else ([], True)
+def _rules_for(folder: Path | None):
+    """The rule folders and rule set to check: a researcher's folder layered over the bundled
+    rules, or the bundled rules alone; a broken file is a one-line error per problem, exit 1."""
+    from extractor import load_rules
+    from extractor.entities import load_entity_rules
+
+    dirs = [str(folder)] if folder else []
+    try:
+        rules = load_rules(dirs)
+        load_entity_rules(dirs)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    return dirs, rules
 
 
 @rules_app.command("check")
@@ -476,17 +487,10 @@ def rules_check(
       zh-extract rules check
       zh-extract rules check my_rules/
     """
-    from extractor import Pipeline, load_rules
-    from extractor.entities import load_entity_rules
+    from extractor import Pipeline
     from extractor.ruletest import run_examples, slow_patterns, unknown_units
 
-    dirs, _ = _rule_dirs(folder)
-    try:
-        rules = load_rules(dirs)
-        load_entity_rules(dirs)
-    except ExtractorError as exc:
-        _error(str(exc))
-        raise typer.Exit(1) from None
+    dirs, rules = _rules_for(folder)
     problems = []
     for entry_id, problem in [*unknown_units(rules), *slow_patterns(rules)]:
         where = rules.locations.get(entry_id)
@@ -510,16 +514,11 @@ def rules_test(
       zh-extract rules test
       zh-extract rules test my_rules/
     """
-    from extractor import Pipeline, load_rules
+    from extractor import Pipeline
     from extractor.ruletest import run_examples
 
-    dirs, _ = _rule_dirs(folder)
-    try:
-        rules = load_rules(dirs)
-        failures = list(run_examples(Pipeline(dirs), rules))
-    except ExtractorError as exc:
-        _error(str(exc))
-        raise typer.Exit(1) from None
+    dirs, rules = _rules_for(folder)
+    failures = list(run_examples(Pipeline(dirs), rules))
     total = sum(len(e.examples) + len(e.not_) for e in rules.entries())
     for failure in failures:
         typer.echo(f"FAIL {failure}")

@@ -4,7 +4,7 @@ comparator and change accuracy on matched pairs, and quantities predicted inside
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .gold import GoldDoc, GoldQuantity, load_corpus
@@ -37,15 +37,9 @@ class Scores:
     wrong: list[str] = field(default_factory=list)
 
     def add(self, other: Scores) -> None:
-        for name in ("gold", "predicted", "matched", "value_correct", "comparator_correct",
-                     "change_correct", "trap_false_positives", "annotated", "kind_correct",
-                     "indicator_exact", "indicator_lenient", "period_correct", "period_norm_correct",
-                     "subject_correct", "targets_gold", "targets_predicted", "targets_matched",
-                     "target_docs"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.misses += other.misses
-        self.spurious += other.spurious
-        self.wrong += other.wrong
+        """Counts add up, lists of misses and errors concatenate."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def figures(self) -> dict[str, float | int]:
         p = self.matched / self.predicted if self.predicted else 0.0
@@ -256,4 +250,3 @@ def evaluate(corpus_dir: Path, pipeline: Pipeline | None = None) -> dict:
     }
 
 
-__all__ = ["Scores", "asdict", "evaluate", "score_doc"]
