@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .entities import entity_matcher_for, load_entity_rules
-from .indicators import IndicatorFinder, Phrase, SubjectFinder
+from .indicators import IndicatorFinder, Phrase
 from .kinds import (
     Hits,
     KindClassifier,
@@ -35,7 +35,7 @@ from .kinds import (
 )
 from .normalize import normalize
 from .periods import DocDate, PeriodSpan, period_matcher_for
-from .quantities import Candidate, Found, matcher_for
+from .quantities import Found, matcher_for
 from .rules import load_rules
 
 SPANS_KEY = "quantities"
@@ -92,10 +92,6 @@ def make_quantities(
     nlp: Language, name: str, rules: list[str], latent: bool, timeout: float | None
 ) -> QuantityComponent:
     return QuantityComponent(rules, latent, timeout)
-
-
-def candidates(doc: Doc) -> list[Candidate]:
-    return list(doc._.quantities or [])
 
 
 # --------------------------------------------------------------------------- targets and results
@@ -272,7 +268,7 @@ class IndicatorComponent:
     def __init__(self, rules: list[str]) -> None:
         ruleset = load_rules(rules)
         self.indicators = IndicatorFinder(ruleset)
-        self.subjects = SubjectFinder(ruleset)
+        self.subjects = self.indicators.places  # one place matcher for both
 
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)

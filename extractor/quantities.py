@@ -218,9 +218,6 @@ class QuantityMatcher:
             m = self.range_re.search(text, pos, timeout=timeout)
             if m is None:
                 return
-            if m.end() == m.start():
-                pos = m.end() + 1
-                continue
             cand = self._from_number(text, m)
             if cand is None and m.group("sep"):
                 single = self.single_re.match(text, m.start(), timeout=timeout)

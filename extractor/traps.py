@@ -1,6 +1,6 @@
 """Find the numerals that are NOT quantities: dates, periods, names, labels, codes, list markers.
 
-`find_traps(text, matcher)` returns character spans on the normalized text; the quantity stage
+`TrapMatcher(rules).find(text)` returns character spans on the normalized text; the quantity stage
 drops any candidate that overlaps one.
 """
 
