@@ -488,14 +488,17 @@ def rules_check(
       zh-extract rules check my_rules/
     """
     from extractor import Pipeline
-    from extractor.ruletest import run_examples, slow_patterns, unknown_units
+    from extractor.entities import load_entity_rules
+    from extractor.ruletest import run_entity_examples, run_examples, slow_patterns, unknown_units
 
     dirs, rules = _rules_for(folder)
     problems = []
     for entry_id, problem in [*unknown_units(rules), *slow_patterns(rules)]:
         where = rules.locations.get(entry_id)
         problems.append(f"{where.file}:{where.line}: [{entry_id}] {problem}" if where else problem)
-    problems += [str(f) for f in run_examples(Pipeline(dirs), rules)]
+    pipe = Pipeline(dirs)
+    problems += [str(f) for f in run_examples(pipe, rules)]
+    problems += [str(f) for f in run_entity_examples(pipe, load_entity_rules(dirs))]
     for problem in problems:
         _error(problem)
     if problems:

@@ -83,6 +83,16 @@ def run_examples(pipe, rules: RuleSet) -> Iterator[Failure]:
                 yield fail("NOT", text, f"produced {found}")
 
 
+def run_entity_examples(pipe, rules) -> Iterator[Failure]:
+    """Entity entries' examples: every listed [text, label] must come out of the text."""
+    for entry in [*rules.gazetteers, *rules.suffixes, *rules.patterns]:
+        for ex in entry.examples:
+            got = [[r.text, r.label] for r in pipe(ex.text) if r.type == "entity"]
+            missing = [pair for pair in ex.entities if pair not in got]
+            if missing:
+                yield Failure(entry.id, "entities", 0, "WRONG", ex.text, f"missing {missing}, got {got}")
+
+
 def _quantity_example(pipe, entry_id: str, ex: Example, is_trap: bool):
     records = [r for r in pipe(ex.text, date=ex.date) if r.type == "quantity"]
     own = records if is_trap else [r for r in records if entry_id in r.rules]

@@ -61,9 +61,9 @@ def test_entity_labels_on_hand_written_sentences(pipe):
     assert not low, f"labels under their floor: {low}; all: {report}; some misses: {misses[:30]}"
 
 
-# The entities issue asks for exact F1 >= 0.85; the rules reach 0.68 on the corpus gold so far.
+# The entities issue asks for exact F1 >= 0.85; the rules reach 0.70 on the corpus gold so far.
 # This floor keeps what they reach from sliding back while they grow toward the bar.
-CORPUS_FLOOR = 0.66
+CORPUS_FLOOR = 0.69
 
 
 def test_entity_floor_on_the_corpus(pipe):

@@ -5,13 +5,19 @@ The engine is extractor.ruletest, the same one `zh-extract rules test` runs."""
 from __future__ import annotations
 
 from extractor import load_rules
-from extractor.ruletest import run_examples, slow_patterns, unknown_units
+from extractor.entities import load_entity_rules
+from extractor.ruletest import run_entity_examples, run_examples, slow_patterns, unknown_units
 
 RULES = load_rules()
 
 
 def test_every_rule_example_resolves(pipe):
     failures = [str(f) for f in run_examples(pipe, RULES)]
+    assert not failures, "\n".join(failures)
+
+
+def test_every_entity_example_resolves(pipe):
+    failures = [str(f) for f in run_entity_examples(pipe, load_entity_rules())]
     assert not failures, "\n".join(failures)
 
 
