@@ -98,7 +98,9 @@ class QuantityMatcher:
         def one(i: int) -> str:  # a number, 多/余, multipliers and an optional unit
             return (
                 f"(?P<n{i}>{num})(?P<a{i}>{approx})?"
-                f"(?:(?P<m{i}>{mags}*?)(?P<b{i}>{approx})?(?P<u{i}>{unit})(?:[/每](?P<per{i}>{unit}))?"
+                # one space may stand before the unit, as in text taken from PDFs (12.5 亿元)
+                f"(?:[ \u00a0]?(?P<m{i}>{mags}*?)(?P<b{i}>{approx})?(?P<u{i}>{unit})"
+                f"(?:[/每](?P<per{i}>{unit}))?"
                 f"|(?P<m{i}>{mags}*)(?P<b{i}>{approx})?)"
             )
 
@@ -113,7 +115,7 @@ class QuantityMatcher:
         self.post_re = regex.compile(post, regex.V1)
         self.pre_re = regex.compile(f"(?P<pre>{alternation(self.bounds_before)})$", regex.V1)
         links = alternation(rules.link_words) + "?" if rules.link_words else ""
-        self.change_re = regex.compile(f"(?P<w>{alternation(self.change_words)}){links}$", regex.V1)
+        self.change_re = regex.compile(f"(?P<w>{alternation(self.change_words)}){links}[ \u00a0]?$", regex.V1)
         self.patterns: list[tuple[Pattern, regex.Pattern]] = [
             (p, compile_slots(p.pattern, tables)) for p in rules.patterns
         ]
