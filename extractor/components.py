@@ -275,7 +275,8 @@ class IndicatorComponent:
         quantities = doc._.quantities or []
         facts = doc._.facts or [Facts() for _ in quantities]
         layout = doc._.layout or Layout(text)
-        owners = [e for e in doc._.entities or () if e.label in OWNER_LABELS]
+        # one-character short forms (来郑) name a place in passing, not a figure's owner
+        owners = [e for e in doc._.entities or () if e.label in OWNER_LABELS and e.end - e.start > 1]
         owner_starts = [e.start for e in owners]
         main = doc._.doc_subject or _main_owner(owners, text) or self.subjects.main_subject(text)
         periods = [(p.start, p.end) for p in doc._.periods or ()]
