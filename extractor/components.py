@@ -31,6 +31,7 @@ from .kinds import (
     Statement,
     is_current_year,
     kind_from_period,
+    prevailing_kind,
     sentence_part_start,
 )
 from .normalize import normalize
@@ -138,7 +139,8 @@ class PeriodComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)
-        periods = self.matcher.find(text, document_date(doc))
+        doc._.date = document_date(doc)  # resolved once (caller's date or dateline) for later stages
+        periods = self.matcher.find(text, doc._.date)
         doc._.periods = periods
         doc.spans["periods"] = [
             s for p in periods
@@ -188,18 +190,15 @@ class KindComponent:
         layout = doc._.layout or Layout(text)
         index = Hits(hits)
         facts = doc._.facts or [Facts() for _ in quantities]
-        kinds = self.classifier.classify(
-            text, quantities, [f.period for f in facts], document_date(doc), index, layout
-        )
         date = document_date(doc)
+        kinds = self.classifier.classify(text, quantities, [f.period for f in facts], date, index, layout)
         for f, (kind, reason) in zip(facts, kinds):
             f.kind, f.kind_rule = kind, reason
             if kind == "actual" and f.period and date and date.month and date.month <= 4 \
                     and is_current_year(f.period) and f.period.norm:
                 # 全年 reported in a spring communiqué is last year
                 f.period = dataclasses.replace(f.period, norm=_shift_years(f.period.norm, -1))
-        doc_kind = _prevailing([k for k, _ in kinds])
-        date = document_date(doc)
+        doc_kind = prevailing_kind(kinds) or ("actual" if kinds else None)
         ahead = [p for p in doc._.periods or () if kind_from_period(p, date) == "target"]
         statements = self.classifier.statements(
             text, layout.clauses, index, [q.start for q in quantities], doc_kind, ahead
@@ -248,10 +247,6 @@ def _near(spans: list[tuple[int, int]], offset: int, reach: int = 200) -> list[t
     lo = bisect.bisect_left(spans, (offset - reach, -1))
     hi = bisect.bisect_right(spans, (offset + reach, offset + reach))
     return spans[lo:hi]
-
-
-def _prevailing(kinds: list[str]) -> str | None:
-    return max(set(kinds), key=kinds.count) if kinds else None
 
 
 def _same_clause(text: str, st: Statement, offset: int) -> bool:

@@ -131,14 +131,11 @@ class KindClassifier:
         quantities: list,
         periods: list[PeriodSpan | None],
         date: DocDate | None,
-        hits: list[CueHit],
-        clauses: list[Clause],
+        hits: Hits,
+        layout: Layout,
     ) -> list[tuple[str, str]]:
         """(kind, reason) for each quantity, in order."""
-        layout = clauses if isinstance(clauses, Layout) else None
-        clause_list = layout.clauses if layout else clauses
-        index = hits if isinstance(hits, Hits) else Hits(hits)
-        passage = self._passage_scopes(text, clause_list, index)
+        passage = self._passage_scopes(text, layout.clauses, hits)
         decided: list[tuple[str, str] | None] = []
         for q, period in zip(quantities, periods):
             if _is_threshold(text, q):
@@ -148,8 +145,8 @@ class KindClassifier:
             if context:
                 decided.append(context)
                 continue
-            clause = layout.clause_at(q.start) if layout else _clause_at(clause_list, q.start)
-            decided.append(self._decide(text, q.start, clause, period, date, index, passage))
+            clause = layout.clause_at(q.start)
+            decided.append(self._decide(text, q.start, clause, period, date, hits, passage))
         default = prevailing_kind([d for d in decided if d]) or "actual"
         return [d or (default, "document") for d in decided]
 
@@ -210,7 +207,7 @@ class KindClassifier:
         self,
         text: str,
         clauses: list[Clause],
-        hits: list[CueHit],
+        hits: Hits,
         quantity_starts: list[int],
         document_kind: str | None,
         ahead: list[PeriodSpan] = (),
@@ -223,8 +220,7 @@ class KindClassifier:
             for p in ahead:
                 if clause.start <= p.start < clause.end:
                     ahead_by_sentence.setdefault(clause.sentence, p)
-        index = hits if isinstance(hits, Hits) else Hits(hits)
-        passage = self._passage_scopes(text, clauses, index)
+        passage = self._passage_scopes(text, clauses, hits)
         starts = sorted(quantity_starts)
         for clause in clauses:
             i = bisect.bisect_left(starts, clause.start)
@@ -236,7 +232,7 @@ class KindClassifier:
             start = clause.start + len(body) - len(body.lstrip())
             if body.strip() in self.cue_words:
                 continue  # a bare lead (下一步,) states nothing
-            own = index.between(clause.start, clause.end)
+            own = hits.between(clause.start, clause.end)
             kinds = {h.cue.kind for h in own}
             goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
             if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
@@ -258,10 +254,6 @@ class KindClassifier:
         obj_start = action.end() if action else start
         obj = text[obj_start:end].strip() or None
         return Statement(start, end, cue, rule, verb, obj)
-
-
-def _clause_at(clauses: list[Clause], offset: int) -> Clause | None:
-    return next((c for c in clauses if c.start <= offset <= c.end), None)
 
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
