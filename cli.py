@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -56,70 +55,96 @@ def _pipeline(rules: list[Path] | None, segmenter: str, latent: bool = False):
 
 @app.command()
 def extract(
-    inputs: Annotated[list[str], typer.Argument(help="Files, folders of .txt files, or - for stdin.")],
-    output: Annotated[
-        str, typer.Option("--output", "-o", help="JSONL file to write, or - for stdout.")
-    ] = "-",
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders (recursive), .jsonl/.jsonl.gz/.csv tables of texts, or - for stdin.")],
+    output: Annotated[str, typer.Option(
+        "--output", "-o", help="Records file (.jsonl, .csv, .parquet), a folder with --engine dask, "
+        "or - for JSONL on stdout.")] = "-",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="jsonl, csv or parquet (default: by the output's extension).")] = None,
     rules: RulesOpt = None,
     segmenter: SegmenterOpt = "jieba",
     latent: Annotated[bool, typer.Option(help="Also emit bare numbers without a unit.")] = False,
-    glob: Annotated[str, typer.Option(help="Which files to read in folders.")] = "*.txt",
+    glob: Annotated[str, typer.Option(help="Which files to read in folders ('*.jsonl', '*.*').")] = "*.txt",
     date: Annotated[
         str | None, typer.Option(help="The articles' date (YYYY[-MM[-DD]]), for 今年/近三年 and kinds.")
     ] = None,
     subject: Annotated[str | None, typer.Option(help="The articles' main subject (郑州市).")] = None,
     no_targets: Annotated[bool, typer.Option("--no-targets", help="Quantities only.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr.")] = False,
+    text_field: Annotated[str, typer.Option(help="Tables: the field or column holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(
+        help="Tables: the document id field (else FILE:LINE).")] = "id",
+    meta: Annotated[list[str] | None, typer.Option(
+        "--meta", help="Tables: a field carried into every record's meta (repeatable); a `date` field "
+        "is also the article's date.")] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", help="Worker processes (0: all cores; 1: in this process).")] = 0,
+    order: Annotated[bool, typer.Option(
+        "--order/--no-order", help="Records in input order, or as documents finish (faster).")] = True,
+    resume: Annotated[bool, typer.Option(
+        help="Continue an interrupted run into the same output: skip the documents it has.")] = False,
+    batch_size: Annotated[int, typer.Option(
+        help="Documents per batch (per write and per worker task).")] = 32,
+    manifest: Annotated[str | None, typer.Option(
+        help="Where to write the run's manifest (default: OUTPUT.run.json).")] = None,
+    engine: Annotated[str, typer.Option(help="local (default) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="--engine dask: the scheduler's address (default: a local cluster).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes or progress bar on stderr.")] = False,
 ) -> None:
-    """Extract quantity records from articles, one JSON object per line.
+    """Extract quantity records from articles, one JSON object per line (or CSV, Parquet rows).
+
+    Exit code: 0 all documents done, 1 none could be processed, 3 some failed (each failed
+    document is an error record in the output and a line on stderr). See docs/batch.md.
 
     \b
     Examples:
       zh-extract extract corpus/ -o records.jsonl
       echo "新增高新技术企业1000家以上" | zh-extract extract -
+      zh-extract extract news.jsonl.gz --meta date --meta source -o records.parquet --jobs 4
+      zh-extract extract big/ --glob '*.jsonl' -o records.jsonl --resume
     """
-    from extractor.pipeline import records_from_doc
-    from extractor.reader import read_documents
+    from extractor.batch import Options, run
+    from extractor.reader import Fields
 
-    pipe = _pipeline(rules, segmenter, latent)
-    pipe.targets = not no_targets
     try:
-        doc_date = DocDate.parse(date)
+        DocDate.parse(date)
     except ValueError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
-    done = failed = count = 0
-    sink = nullcontext(sys.stdout) if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
-    with sink as out:
-        for item in read_documents(inputs, glob):
-            if isinstance(item, ExtractorError):
-                _error(str(item))
-                failed += 1
-                continue
-            if item.encoding != "utf-8" and not quiet:
-                typer.echo(f"zh-extract: note: {item.path}: decoded as {item.encoding}", err=True)
-            try:
-                doc = pipe.doc(item.text, date=doc_date, subject=subject)
-                records = records_from_doc(doc, item.doc_id, pipe.targets)
-            except (ExtractorError, TimeoutError) as exc:
-                _error(f"{item.path}: {exc}")
-                failed += 1
-                continue
-            except Exception as exc:  # a bug must not cost the other documents their records
-                _error(f"{item.path}: internal error ({type(exc).__name__}: {exc}); please report it")
-                failed += 1
-                continue
-            trace = doc._.quantity_trace
-            for rule_id in trace.skipped if trace else ():
-                _error(f"{item.path}: rule {rule_id} timed out; skipped for this document")
-            for record in records:
-                out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-            count += len(records)
-            done += 1
+    if engine not in ("local", "dask"):
+        _error(f"unknown engine {engine!r}; choose local or dask")
+        raise typer.Exit(2)
+    options = Options(rules=tuple(str(r) for r in rules or ()), segmenter=segmenter, latent=latent,
+                      targets=not no_targets, date=date, subject=subject)
+    fields = Fields(text=text_field, id=id_field, meta=tuple(meta or ()))
+
+    def log(level: str, message: str) -> None:
+        if level == "error" or not quiet:
+            typer.echo(f"zh-extract: {level}: {message}", err=True)
+
+    try:
+        if engine == "dask":
+            from extractor.dask_engine import run_dask
+
+            result = run_dask(inputs, output, scheduler=scheduler, fmt=fmt, fields=fields, glob=glob,
+                              options=options, resume=resume, manifest=manifest, log=log)
+        else:
+            result = run(inputs, output, jobs=jobs or None, ordered=order, resume=resume, fmt=fmt,
+                         fields=fields, glob=glob, options=options, batch_size=max(batch_size, 1),
+                         manifest=manifest, progress=not quiet and sys.stderr.isatty(), log=log)
+    except ExtractorError as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        _error("interrupted; the batches written are kept: continue with --resume")
+        raise typer.Exit(130) from None
+    docs = result.counts["documents"]
     if not quiet:
-        typer.echo(f"zh-extract: {count} records from {done} documents ({failed} failed)", err=True)
-    if done == 0:
-        raise typer.Exit(1)
+        count = sum(result.counts["records"].values())
+        typer.echo(f"zh-extract: {count} records from {docs['ok']} documents ({docs['failed']} failed)",
+                   err=True)
+    raise typer.Exit(result.exit_code)
 
 
 @app.command("eval")

@@ -7,9 +7,11 @@ validate output against (also written to docs/record.schema.json).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+META = "The input row's metadata (--meta date --meta source); absent when there is none."
 
 
 class Record(BaseModel):
@@ -46,9 +48,10 @@ class Record(BaseModel):
     period_norm: str | None = Field(default=None, description="2024, 2024-01/2024-08, 2021/2025 ...")
     subject: str | None = Field(default=None, description="Whose figure it is (place or body).")
     target_id: str | None = Field(default=None, description="The target statement it belongs to.")
+    meta: dict[str, Any] | None = Field(default=None, description=META)
 
     def to_dict(self) -> dict:
-        return self.model_dump()
+        return _dump(self)
 
 
 class TargetRecord(BaseModel):
@@ -70,9 +73,10 @@ class TargetRecord(BaseModel):
     subject: str | None = None
     period: str | None = None
     period_norm: str | None = None
+    meta: dict[str, Any] | None = Field(default=None, description=META)
 
     def to_dict(self) -> dict:
-        return self.model_dump()
+        return _dump(self)
 
 
 class EntityRecord(BaseModel):
@@ -90,9 +94,38 @@ class EntityRecord(BaseModel):
     rule: str = Field(description="The gazetteer, suffix or pattern id that found it.")
     normalized: str | None = Field(default=None, description="Canonical name (豫 -> 河南省).")
     code: str | None = Field(default=None, description="Administrative division code (410100).")
+    meta: dict[str, Any] | None = Field(default=None, description=META)
 
     def to_dict(self) -> dict:
-        return self.model_dump()
+        return _dump(self)
+
+
+class ErrorRecord(BaseModel):
+    """A document that could not be processed; the batch went on without it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str | None
+    type: Literal["error"] = "error"
+    reason: str = Field(description="What went wrong, in one line.")
+    error: str = Field(description="The kind of failure: InputError, TimeoutError, or a bug's exception.")
+    file: str | None = Field(default=None, description="The input file (or <stdin>).")
+    line: int | None = Field(default=None, description="The line (JSONL) or row's first line (CSV).")
+    meta: dict[str, Any] | None = Field(default=None, description=META)
+
+    def to_dict(self) -> dict:
+        return _dump(self)
+
+
+RECORD_TYPES = (Record, TargetRecord, EntityRecord, ErrorRecord)
+
+
+def _dump(record: BaseModel) -> dict:
+    """The record as a dict; `meta` only when the input carried some, so plain runs are unchanged."""
+    out = record.model_dump()
+    if out.get("meta") is None:
+        out.pop("meta", None)
+    return out
 
 
 def plain_number(value: Fraction | None) -> int | float | None:
@@ -105,9 +138,9 @@ def plain_number(value: Fraction | None) -> int | float | None:
 
 
 def record_json_schema() -> dict:
-    """One schema for both kinds of line: a quantity or a target statement."""
+    """One schema for every kind of line: a quantity, a target statement, an entity or an error."""
     from pydantic import TypeAdapter
 
-    schema = TypeAdapter(Record | TargetRecord | EntityRecord).json_schema()
+    schema = TypeAdapter(Record | TargetRecord | EntityRecord | ErrorRecord).json_schema()
     schema["title"] = "Record"
     return schema

@@ -46,7 +46,7 @@ def test_bad_inputs_are_one_line_and_the_batch_goes_on(tmp_path):
     (tmp_path / "gbk.txt").write_bytes("货邮吞吐量49.5万吨".encode("gb18030"))
     (tmp_path / "latin.txt").write_bytes(bytes(range(128, 256)) * 4)
     result = run("extract", str(tmp_path), str(tmp_path / "missing.txt"))
-    assert result.exit_code == 0
+    assert result.exit_code == 3  # some documents failed (0 only when all are done)
     errors = [line for line in result.stderr.splitlines() if "error" in line]
     assert len(errors) == 4, result.stderr
     assert any("empty.txt: empty file" in e for e in errors)
@@ -55,8 +55,12 @@ def test_bad_inputs_are_one_line_and_the_batch_goes_on(tmp_path):
     assert any("missing.txt: no such file" in e for e in errors)
     assert "Traceback" not in result.output
     assert "gbk.txt: decoded as gb18030" in result.stderr
-    got = {(r["doc_id"], r["value"]) for r in _records(result.stdout)}
+    records = _records(result.stdout)
+    got = {(r["doc_id"], r["value"]) for r in records if r["type"] == "quantity"}
     assert got == {("good", 100), ("gbk", 495000000)}
+    failed = {(r["doc_id"], r["error"]) for r in records if r["type"] == "error"}  # and in the output
+    assert failed == {("empty", "InputError"), ("binary", "InputError"), ("latin", "InputError"),
+                      (str(tmp_path / "missing.txt"), "InputError")}
 
 
 def test_nothing_processed_is_exit_1(tmp_path):
