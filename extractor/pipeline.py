@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -85,12 +86,48 @@ class Pipeline:
         doc = self.doc(text, date=date, subject=subject)
         return Review.from_doc(doc, doc_id, text=text)
 
-    def pipe(self, texts: Iterable[Item], *, batch_size: int = 32) -> Iterator[list[AnyRecord]]:
-        """Records per text, in order; items may be `text` or `(text, doc_id)`."""
+    def pipe(
+        self, texts: Iterable[Item], *, batch_size: int = 32, n_process: int = 1
+    ) -> Iterator[list[AnyRecord]]:
+        """Records per text, in order, streamed (like spaCy's `nlp.pipe`); items may be `text` or
+        `(text, doc_id)`. With `n_process` > 1 (-1: all cores) batches of `batch_size` texts go to
+        worker processes, each of which builds its own copy of this pipeline once."""
         pairs = ((t, None) if isinstance(t, str) else t for t in texts)
+        if n_process == -1:
+            n_process = os.cpu_count() or 1
+        if n_process > 1:
+            from .batch import batched, imap_chunks
+
+            chunks = batched(pairs, max(batch_size, 1))
+            for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=_pipe_init,
+                                       initargs=(self._settings(),)):
+                yield from results
+            return
         docs = ((self.make_doc(text), doc_id) for text, doc_id in pairs)
         for doc, doc_id in self.nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
             yield records_from_doc(doc, doc_id, self.targets)
+
+    def _settings(self) -> dict:
+        """What rebuilds this pipeline in another process."""
+        config = self.nlp.get_pipe_config("zh_quantities")
+        return {"rules": self.rule_dirs, "segmenter": self.segmenter, "latent": config["latent"],
+                "timeout": config["timeout"], "targets": self.targets, "entities": self.entities}
+
+
+_PIPE_WORKER: dict[str, Pipeline] = {}
+
+
+def _pipe_init(settings: dict) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    rules = settings.pop("rules")
+    _PIPE_WORKER["pipe"] = Pipeline(rules, **settings)
+
+
+def _pipe_batch(pairs: list[tuple[str, str | None]]) -> list[list[AnyRecord]]:
+    pipe = _PIPE_WORKER["pipe"]
+    return list(pipe.pipe(pairs, batch_size=len(pairs)))
 
 
 def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[AnyRecord]:
