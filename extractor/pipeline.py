@@ -131,7 +131,7 @@ def _pipe_batch(pairs: list[tuple[str, str | None]]) -> list[list[AnyRecord]]:
 
 
 def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[AnyRecord]:
-    text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
+    text = doc._.zh_text if doc._.zh_text is not None else doc.text  # doc.text is rebuilt per access
     sentences = SentenceIndex(text)
     quantities = doc._.quantities or []
     facts = doc._.facts or [None] * len(quantities)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .patterns import alternation, compile_slots
+from .patterns import alternation, char_class, compile_slots
 from .rules import QuotedLabels, RuleSet
 
 
@@ -59,35 +59,52 @@ def quoted_labels(text: str, rule: QuotedLabels) -> list[TrapSpan]:
     """
     spans: list[TrapSpan] = []
     punct = set(rule.clause_punctuation)
-    offset = 0
-    for paragraph in text.split("\n"):
-        for pair in rule.pairs:
-            opening, closing = pair[0], pair[1]
-            spans.extend(
-                _quotes_in(paragraph, offset, opening, closing, punct, rule)
-            )
-        offset += len(paragraph) + 1
+    for opening, closing in (pair[:2] for pair in rule.pairs):
+        marks = [m.start() for m in regex.finditer(char_class({opening, closing}), text)]
+        if not marks:  # most paragraphs hold no quotation: find the marks, not the paragraphs
+            continue
+        for par_start, par_end, inside in _by_paragraph(text, marks):
+            for left, right in _pair_up(text, inside, opening, closing, par_start, par_end):
+                span = _label(text, left, right, par_start, par_end, punct, rule)
+                if span is not None:
+                    spans.append(span)
     return spans
 
 
-def _quotes_in(par, offset, opening, closing, punct, rule):
+def _by_paragraph(text: str, marks: list[int]):
+    """(paragraph start, paragraph end, marks inside) for the paragraphs that hold marks."""
+    i = 0
+    while i < len(marks):
+        start = text.rfind("\n", 0, marks[i]) + 1
+        end = text.find("\n", marks[i])
+        end = len(text) if end < 0 else end
+        j = i
+        while j < len(marks) and marks[j] < end:
+            j += 1
+        yield start, end, marks[i:j]
+        i = j
+
+
+def _pair_up(text, marks, opening, closing, par_start, par_end):
     if opening == closing:  # straight quotes pair up in order
-        marks = [i for i, c in enumerate(par) if c == opening]
-        pairs = list(zip(marks[::2], marks[1::2]))
-    else:
-        pairs, stack = [], []
-        for i, c in enumerate(par):
-            if c == opening:
-                stack.append(i)
-            elif c == closing:
-                pairs.append((stack.pop() if stack else -1, i))
-        pairs.extend((i, len(par)) for i in stack)
-    for left, right in pairs:
-        inner = par[left + 1 : right]
-        implied = left < 0 or right == len(par)
-        if implied and len(inner) > rule.implied_max_chars:
-            continue
-        if len(inner) > rule.digits_max_chars and any(c.isdigit() for c in inner):
-            continue  # “确保完成投资100亿元” quotes a figure; “1358”战略 names one
-        if inner and not punct.intersection(inner):
-            yield TrapSpan(offset + left + 1, offset + right, "label", rule.id)
+        return list(zip(marks[::2], marks[1::2]))
+    pairs, stack = [], []
+    for i in marks:
+        if text[i] == opening:
+            stack.append(i)
+        else:
+            pairs.append((stack.pop() if stack else par_start - 1, i))
+    pairs.extend((i, par_end) for i in stack)
+    return pairs
+
+
+def _label(text, left, right, par_start, par_end, punct, rule) -> TrapSpan | None:
+    inner = text[left + 1 : right]
+    implied = left < par_start or right == par_end
+    if implied and len(inner) > rule.implied_max_chars:
+        return None
+    if len(inner) > rule.digits_max_chars and any(c.isdigit() for c in inner):
+        return None  # “确保完成投资100亿元” quotes a figure; “1358”战略 names one
+    if inner and not punct.intersection(inner):
+        return TrapSpan(left + 1, right, "label", rule.id)
+    return None
