@@ -127,8 +127,9 @@ def extract(
         if engine == "dask":
             from extractor.dask_engine import run_dask
 
-            result = run_dask(inputs, output, scheduler=scheduler, fmt=fmt, fields=fields, glob=glob,
-                              options=options, resume=resume, manifest=manifest, log=log)
+            result = run_dask(inputs, output, scheduler=scheduler, workers=jobs or None, fmt=fmt,
+                              fields=fields, glob=glob, options=options, resume=resume, manifest=manifest,
+                              log=log)
         else:
             result = run(inputs, output, jobs=jobs or None, ordered=order, resume=resume, fmt=fmt,
                          fields=fields, glob=glob, options=options, batch_size=max(batch_size, 1),

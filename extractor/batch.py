@@ -22,6 +22,7 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 from bisect import bisect_right
 from collections import Counter, deque
@@ -35,7 +36,7 @@ from typing import Any, TypeVar
 
 from .errors import ExtractorError
 from .periods import DocDate
-from .reader import Document, Failure, Fields, count_items, read_items
+from .reader import Document, Failure, Fields, count_items, read_items, row_document
 from .records import ErrorRecord
 from .writers import format_for, open_sink
 
@@ -146,6 +147,38 @@ def run_batch(pipe, items: list[tuple[int, Document | Failure]], options: Option
         else process_document(pipe, item, options, seq)
         for seq, item in items
     ]
+
+
+_PIPELINES = threading.local()  # one pipeline per options in each worker thread (Dask, Spark)
+
+
+def cached_pipeline(options: Options):
+    cache = _PIPELINES.__dict__.setdefault("by_options", {})
+    if options not in cache:
+        cache[options] = options.build()
+    return cache[options]
+
+
+def extract_partition(
+    rows: Iterable[Any],
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    meta: Sequence[str] = (),
+    **options: Any,
+) -> Iterator[dict]:
+    """Record dicts for an iterable of rows (dicts, or Spark `Row`s): the function to hand to
+    PySpark's `rdd.mapPartitions` or any other engine. `options` are those of `Options` (rules,
+    segmenter, latent, targets, date, subject); the pipeline is built once per process and thread.
+    A bad row gives an error record, like a bad line of a .jsonl input."""
+    opts = Options(**{k: tuple(v) if k == "rules" else v for k, v in options.items()})
+    pipe = cached_pipeline(opts)
+    fields = Fields(text=text_field, id=id_field, meta=tuple(meta))
+    for n, row in enumerate(rows, 1):
+        row = row.asDict() if hasattr(row, "asDict") else row
+        item = row_document(row, n, Path("<rows>"), "row", fields)
+        outcome = failure_outcome(item) if isinstance(item, Failure) else process_document(pipe, item, opts)
+        yield from outcome.rows
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -306,6 +339,7 @@ class Journal:
 
     def __init__(self, output: str) -> None:
         self.path = output + ".journal"
+        self.finished = False
 
     def start(self, header: dict) -> None:
         with open(self.path, "wb") as handle:
@@ -336,11 +370,13 @@ class Journal:
             raise ExtractorError(f"written for a run with other {', '.join(differs)}; resume with the same "
                                  "inputs and options, or rerun without --resume", file=self.path)
         os.truncate(self.path, good)
+        self.finished = entries[-1].get("finished", False)
+        batches = [e for e in entries[1:] if "seqs" in e]
         totals = Tally()
-        for entry in entries[1:]:
+        for entry in batches:
             totals.merge(entry)
-        done = SeqSet(r for entry in entries[1:] for r in entry["seqs"])
-        position = entries[-1]["position"] if len(entries) > 1 else 0
+        done = SeqSet(r for entry in batches for r in entry["seqs"])
+        position = batches[-1]["position"] if batches else 0
         return done, position, totals
 
     def commit(self, entry: dict) -> None:
@@ -508,8 +544,12 @@ def run(
             log("note", f"{output}: replacing an unfinished or earlier run (continue one with --resume)")
         journal.start(header)
         position = None
-    sink = open_sink(output, fmt, resume_at=position)
     session = Tally()
+    if journal and journal.finished:  # everything is written; the output may be merged already
+        log("note", f"{output}: that run was finished; nothing left to do")
+        return _finish(options, inputs, output, fmt, totals, session, started, True, False, jobs, ordered,
+                       batch_size, fields, manifest, glob)
+    sink = open_sink(output, fmt, resume_at=position)
     pending = Tally()
     interrupted = False
     bar = _Progress(progress, _total(inputs, glob, done) if progress else None)
@@ -532,22 +572,29 @@ def run(
             if journal and pending.seqs:
                 _commit(journal, pending, sink.flush(), totals)
                 pending = Tally()
-            sink.close()
+            position = sink.close()
+            if journal:
+                journal.commit({"finished": True, "position": position})
     except KeyboardInterrupt:
         interrupted = True
         raise
     finally:
-        if not journal:
-            totals = session
-        result = make_manifest(
-            options=options, inputs=inputs, output=output, fmt=fmt, totals=totals, session=session,
-            started=started, resumed=state is not None, interrupted=interrupted,
-            settings={"jobs": jobs, "ordered": ordered, "batch_size": batch_size, "glob": glob,
-                      "text_field": fields.text, "id_field": fields.id, "meta": list(fields.meta)},
-        )
-        where = manifest or manifest_path(output)
-        if where:
-            result.write(where)
+        result = _finish(options, inputs, output, fmt, totals if journal else session, session, started,
+                         state is not None, interrupted, jobs, ordered, batch_size, fields, manifest, glob)
+    return result
+
+
+def _finish(options, inputs, output, fmt, totals, session, started, resumed, interrupted, jobs, ordered,
+            batch_size, fields, manifest, glob) -> Manifest:
+    result = make_manifest(
+        options=options, inputs=inputs, output=output, fmt=fmt, totals=totals, session=session,
+        started=started, resumed=resumed, interrupted=interrupted,
+        settings={"jobs": jobs, "ordered": ordered, "batch_size": batch_size, "glob": glob,
+                  "text_field": fields.text, "id_field": fields.id, "meta": list(fields.meta)},
+    )
+    where = manifest or manifest_path(output)
+    if where:
+        result.write(where)
     return result
 
 

@@ -181,7 +181,7 @@ def read_table(
             elif isinstance(row, InputError):
                 yield Failure(f"{name}:{line}", row)
             else:
-                yield _row_document(row, line, path, name, fields)
+                yield row_document(row, line, path, name, fields)
             seq += 1
     except _MissingColumn as exc:
         yield Failure(name, InputError(str(exc), file=str(path), line=1))
@@ -249,7 +249,7 @@ def _reason(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or exc)
 
 
-def _row_document(row: dict, line: int, path: Path, name: str, fields: Fields) -> Document | Failure:
+def row_document(row: dict, line: int, path: Path, name: str, fields: Fields) -> Document | Failure:
     meta = {key: row.get(key) for key in fields.meta} if fields.meta else None
     raw_id = row.get(fields.id)
     doc_id = str(raw_id) if raw_id not in (None, "") else f"{name}:{line}"

@@ -181,6 +181,7 @@ class ParquetSink:
             for i in range(self.count):
                 writer.write_table(self.pq.read_table(self.parts / f"part-{i:05d}.parquet"))
         os.replace(tmp, self.path)
+        shutil.rmtree(self.parts)
         return self.count
 
 
