@@ -201,7 +201,7 @@ class KindComponent:
         doc_kind = prevailing_kind(kinds) or ("actual" if kinds else None)
         ahead = [p for p in doc._.periods or () if kind_from_period(p, date) == "target"]
         statements = self.classifier.statements(
-            text, layout.clauses, index, [q.start for q in quantities], doc_kind, ahead
+            text, layout, index, [q.start for q in quantities], doc_kind, ahead
         )
         ends = [st.end for st in statements]
         for q, f in zip(quantities, facts):

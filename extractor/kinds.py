@@ -61,6 +61,7 @@ class Layout:
         self.clauses = clauses_of(text)
         self._sentence_starts = [s for s, _ in self.sentences]
         self._clause_starts = [c.start for c in self.clauses]
+        self.closed = [_is_heading_or_question(text, c) for c in self.clauses]  # no cue passes these
 
     def clause_at(self, offset: int) -> Clause | None:
         i = bisect.bisect_right(self._clause_starts, offset) - 1
@@ -135,7 +136,7 @@ class KindClassifier:
         layout: Layout,
     ) -> list[tuple[str, str]]:
         """(kind, reason) for each quantity, in order."""
-        passage = self._passage_scopes(text, layout.clauses, hits)
+        passage = self.passage_scopes(layout, hits)
         decided: list[tuple[str, str] | None] = []
         for q, period in zip(quantities, periods):
             if _is_threshold(text, q):
@@ -188,12 +189,13 @@ class KindClassifier:
             return weak  # 累计 reports a result unless a plan frames it (累计引进院士25名以上)
         return scope or weak
 
-    def _passage_scopes(self, text, clauses, hits) -> dict[int, tuple[str, str]]:
+    @staticmethod
+    def passage_scopes(layout: Layout, hits: Hits) -> dict[int, tuple[str, str]]:
         """Kind set by 下一步/近年来 for its sentence and the ones after it, up to a heading or question."""
         scopes: dict[int, tuple[str, str]] = {}
         current: tuple[str, str] | None = None
-        for clause in clauses:
-            if _is_heading_or_question(text, clause):
+        for clause, closed in zip(layout.clauses, layout.closed):
+            if closed:
                 current = None
                 continue
             for hit in hits.between(clause.start, clause.end):
@@ -206,7 +208,7 @@ class KindClassifier:
     def statements(
         self,
         text: str,
-        clauses: list[Clause],
+        layout: Layout,
         hits: Hits,
         quantity_starts: list[int],
         document_kind: str | None,
@@ -216,18 +218,16 @@ class KindClassifier:
         an action verb after a period still ahead in its sentence (到2025年，基本建成…)."""
         out = []
         ahead_by_sentence: dict[int, PeriodSpan] = {}
-        for clause in clauses:
-            for p in ahead:
-                if clause.start <= p.start < clause.end:
-                    ahead_by_sentence.setdefault(clause.sentence, p)
-        passage = self._passage_scopes(text, clauses, hits)
+        for p in ahead:
+            clause = layout.clause_at(p.start)
+            if clause is not None and p.start < clause.end:
+                ahead_by_sentence.setdefault(clause.sentence, p)
+        passage = self.passage_scopes(layout, hits)
         starts = sorted(quantity_starts)
-        for clause in clauses:
+        for clause, closed in zip(layout.clauses, layout.closed):
             i = bisect.bisect_left(starts, clause.start)
-            if i < len(starts) and starts[i] < clause.end:
+            if closed or (i < len(starts) and starts[i] < clause.end):
                 continue  # a clause with a number is a quantity's, not a statement
-            if _is_heading_or_question(text, clause):
-                continue
             body = text[clause.start : clause.end]
             start = clause.start + len(body) - len(body.lstrip())
             if body.strip() in self.cue_words:
