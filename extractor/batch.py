@@ -260,7 +260,7 @@ def batched(items: Iterable[T], size: int, max_chars: int = 2_000_000) -> Iterat
 def _outcomes(batches: Iterator[list], jobs: int, ordered: bool, options: Options) -> Iterator[list[Outcome]]:
     first = list(islice(batches, 2))
     if jobs <= 1 or len(first) < 2:  # one batch: starting workers would cost more than it saves
-        pipe = options.build()
+        pipe = cached_pipeline(options)  # built once per process: repeated runs in a notebook reuse it
         for batch in chain(first, batches):
             yield run_batch(pipe, batch, options)
         return
