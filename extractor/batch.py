@@ -38,7 +38,7 @@ from .errors import ExtractorError
 from .periods import DocDate
 from .reader import Document, Failure, Fields, count_items, read_items, row_document
 from .records import ErrorRecord
-from .writers import format_for, open_sink
+from .writers import format_for, jsonl_bytes, open_sink
 
 EXIT_OK, EXIT_NOTHING, EXIT_SOME_FAILED = 0, 1, 3
 MAX_ERRORS_LISTED = 10_000
@@ -74,6 +74,16 @@ class Outcome:
     chars: int = 0
     failed: bool = False
     messages: list[tuple[str, str]] = field(default_factory=list)
+    data: bytes | None = None  # the rows as JSONL, when a worker encoded them (rows then dropped)
+    types: dict[str, int] | None = None
+
+    def pack(self) -> Outcome:
+        """Encode the rows in the worker: JSON encoding is then parallel, and the parent only writes."""
+        self.data = jsonl_bytes(self.rows)
+        self.types = dict(Counter(r["type"] for r in self.rows))
+        if not self.failed:
+            self.rows = []
+        return self
 
 
 # --------------------------------------------------------------------------- one document
@@ -186,19 +196,21 @@ def extract_partition(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options, pack: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         _WORKER["pipe"] = options.build()
     except ExtractorError as exc:  # handed back with the first batch: one line, not a dead pool
         _WORKER["error"] = exc
     _WORKER["options"] = options
+    _WORKER["pack"] = pack
 
 
 def _worker_batch(items: list[tuple[int, Document | Failure]]) -> list[Outcome]:
     if "error" in _WORKER:
         raise _WORKER["error"]
-    return run_batch(_WORKER["pipe"], items, _WORKER["options"])
+    outcomes = run_batch(_WORKER["pipe"], items, _WORKER["options"])
+    return [o.pack() for o in outcomes] if _WORKER["pack"] else outcomes
 
 
 def imap_chunks(
@@ -257,7 +269,9 @@ def batched(items: Iterable[T], size: int, max_chars: int = 2_000_000) -> Iterat
         yield batch
 
 
-def _outcomes(batches: Iterator[list], jobs: int, ordered: bool, options: Options) -> Iterator[list[Outcome]]:
+def _outcomes(
+    batches: Iterator[list], jobs: int, ordered: bool, options: Options, pack: bool = False
+) -> Iterator[list[Outcome]]:
     first = list(islice(batches, 2))
     if jobs <= 1 or len(first) < 2:  # one batch: starting workers would cost more than it saves
         pipe = cached_pipeline(options)  # built once per process: repeated runs in a notebook reuse it
@@ -265,7 +279,7 @@ def _outcomes(batches: Iterator[list], jobs: int, ordered: bool, options: Option
             yield run_batch(pipe, batch, options)
         return
     yield from imap_chunks(_worker_batch, chain(first, batches), jobs=jobs, ordered=ordered,
-                           initializer=_init_worker, initargs=(options,))
+                           initializer=_init_worker, initargs=(options, pack))
 
 
 # --------------------------------------------------------------------------- journal (resume)
@@ -320,7 +334,7 @@ class Tally:
             self.errors.append({k: row.get(k) for k in ("doc_id", "reason", "error", "file", "line")})
         else:
             self.ok += 1
-            self.records.update(r["type"] for r in outcome.rows)
+            self.records.update(outcome.types or Counter(r["type"] for r in outcome.rows))
 
     def merge(self, entry: dict) -> None:
         self.ok += entry["ok"]
@@ -558,14 +572,17 @@ def run(
     items = read_items(list(inputs), glob, fields, skip=skip)
     try:
         with bar:
-            for outcomes in _outcomes(batched(items, batch_size), jobs, ordered, options):
+            for outcomes in _outcomes(batched(items, batch_size), jobs, ordered, options, fmt == "jsonl"):
                 for outcome in outcomes:
                     for level, message in outcome.messages:
                         say(level, message)
                     pending.add(outcome)
                     session.add(outcome)
                 bar.advance(len(outcomes))
-                committed = sink.commit([row for o in outcomes for row in o.rows])
+                if all(o.data is not None for o in outcomes):
+                    committed = sink.commit_bytes(b"".join(o.data for o in outcomes))
+                else:
+                    committed = sink.commit([row for o in outcomes for row in o.rows])
                 if committed is not None and journal:
                     _commit(journal, pending, committed, totals)
                     pending = Tally()

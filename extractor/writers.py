@@ -73,6 +73,10 @@ def format_for(output: str, fmt: str | None = None) -> str:
     return "jsonl"
 
 
+def jsonl_bytes(rows: Iterable[dict]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+
+
 def table_row(record: dict) -> dict:
     """A record as a table row: every column present, lists and dicts as JSON text."""
     row = {}
@@ -98,10 +102,13 @@ class JsonlSink:
         self.handle = _open_append(path, resume_at)
 
     def encode(self, rows: Iterable[dict]) -> bytes:
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+        return jsonl_bytes(rows)
 
     def commit(self, rows: list[dict]) -> int:
-        data = self.encode(rows)
+        return self.commit_bytes(self.encode(rows))
+
+    def commit_bytes(self, data: bytes) -> int:
+        """A batch already encoded (worker processes encode their own JSONL)."""
         if self.stdout:
             self.handle.write(data)
             self.handle.flush()
