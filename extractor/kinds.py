@@ -257,6 +257,7 @@ class KindClassifier:
 
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
+LAST_SENTENCE_END = regex.compile(r"(?r)[。！？!?\n]")  # searched backwards from a clause
 PART_END = regex.compile(r"[。！？!?\n；;]")
 
 
@@ -273,8 +274,8 @@ def sentence_part_start(text: str, offset: int) -> int:
 
 def _sentence_start(text: str, clause_start: int, offset: int) -> int:
     """Where cues for `offset` may start: the sentence, cut at the last ；, unless a colon list."""
-    ends = list(SENTENCE_END.finditer(text, max(0, clause_start - 2000), clause_start))
-    pos = ends[-1].end() if ends else max(0, clause_start - 2000)
+    end = LAST_SENTENCE_END.search(text, max(0, clause_start - 2000), clause_start)
+    pos = end.end() if end else max(0, clause_start - 2000)
     window = text[pos:offset]
     last_semicolon = max(window.rfind("；"), window.rfind(";"))
     if last_semicolon >= 0 and not any(c in COLON for c in window[:last_semicolon]):

@@ -15,7 +15,7 @@ from itertools import accumulate, pairwise
 
 import regex
 
-from .numerals import NumeralError, parse_numeral
+from .numerals import Numeral, NumeralError, parse_numeral
 from .patterns import alternation, char_class, compile_slots, numeral
 from .rules import Pattern, RuleSet
 from .traps import TrapMatcher, TrapSpan
@@ -120,6 +120,16 @@ class QuantityMatcher:
             (p, compile_slots(p.pattern, tables)) for p in rules.patterns
         ]
         self.traps = TrapMatcher(rules)
+        self._numerals: dict[str, Numeral] = {}
+
+    def _numeral(self, text: str) -> Numeral:
+        """parse_numeral, remembered: the same few thousand numerals recur across a corpus."""
+        found = self._numerals.get(text)
+        if found is None:
+            if len(self._numerals) > 100_000:
+                self._numerals.clear()
+            found = self._numerals[text] = parse_numeral(text, self.rules.numerals)
+        return found
 
     # ------------------------------------------------------------------ find
 
@@ -175,7 +185,7 @@ class QuantityMatcher:
     def _from_pattern(self, pat: Pattern, m: regex.Match) -> Candidate | None:
         groups = m.groupdict()
         try:
-            n = parse_numeral(groups["n"], self.rules.numerals).low if groups.get("n") else None
+            n = self._numeral(groups["n"]).low if groups.get("n") else None
             if pat.normalizer == "number":
                 value = n
             elif pat.normalizer == "fixed":
@@ -183,7 +193,7 @@ class QuantityMatcher:
             elif pat.normalizer == "power_of_two":
                 value = Fraction(2) ** int(n or 1)
             else:  # fraction -> percent
-                den = parse_numeral(groups["den"], self.rules.numerals).low
+                den = self._numeral(groups["den"]).low
                 value = 100 * n / den
         except (NumeralError, ZeroDivisionError, TypeError, KeyError):
             return None
@@ -241,7 +251,7 @@ class QuantityMatcher:
         if _is_chinese(n1):  # 十五亿元: the multiplier is part of the unit as written
             unit_start -= len(n1) - len(n1.rstrip("".join(tables.magnitudes)))
         try:
-            first = parse_numeral(n1 + (g.get("a1") or ""), tables)
+            first = self._numeral(n1 + (g.get("a1") or ""))
         except NumeralError:
             return None
         end = m.end()
@@ -315,7 +325,7 @@ class QuantityMatcher:
     def _second(self, g: dict, unit1: UnitDef | None) -> tuple[Fraction, UnitDef | None, Fraction] | None:
         """The far end of a range: 6-8家, 4至6小时, 5万元至8万元 (units must agree)."""
         try:
-            second = parse_numeral(g["n2"] + (g.get("a2") or ""), self.rules.numerals)
+            second = self._numeral(g["n2"] + (g.get("a2") or ""))
         except NumeralError:
             return None
         unit2 = self.units.get(g["u2"]) if g.get("u2") else None

@@ -1,0 +1,236 @@
+"""The benchmark behind `zh-extract bench` and `python -m bench`.
+
+Text is generated from the bundled corpus (shuffled sentences, varied numbers), so no download is
+needed. For each size it reports, in one run: the whole pipeline through the batch runner with 1
+and N worker processes (characters/s, documents/s, peak RSS per worker), `jieba.lcut` alone on
+the same text (the floor of any jieba-segmenting pipeline), the segmenter the pipeline really uses
+(jieba's dictionary and HMM run by jieba-rs), a plain `regex` scan of numbers (the ceiling), the
+start-up time of a fresh process, and what loading the rules costs.
+
+Every pipeline run is a fresh subprocess, so its memory is its own and not the generator's.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import regex
+
+HERE = Path(__file__).resolve().parent
+CORPUS_DIRS = (HERE.parent / "corpus", HERE / "corpus")  # a checkout, or the installed wheel
+SENTENCE = regex.compile(r"(?<=[。！？\n])")
+DOC_SENTENCES = 40  # ~2,000 characters an article
+
+
+def corpus_sentences() -> list[str]:
+    for folder in CORPUS_DIRS:
+        paths = sorted(folder.glob("*.txt"))
+        if paths:
+            return [s for p in paths for s in SENTENCE.split(p.read_text(encoding="utf-8")) if s.strip()]
+    raise FileNotFoundError("no corpus/*.txt to generate benchmark text from")
+
+
+def generate(mb: float, seed: int = 13) -> Iterator[str]:
+    """Articles of ~2,000 characters, `mb` megabytes of UTF-8 in all, the same for the same seed."""
+    rng = random.Random(seed)
+    sentences = corpus_sentences()
+    digits = regex.compile(r"\d+")
+
+    def vary(m: regex.Match) -> str:
+        text = m.group()
+        return str(max(1, int(int(text) * rng.uniform(0.5, 1.5)))) if len(text) < 6 else text
+
+    target, size = int(mb * 1024 * 1024), 0
+    while size < target:
+        doc = "".join(digits.sub(vary, rng.choice(sentences)) for _ in range(DOC_SENTENCES))
+        size += len(doc.encode("utf-8"))
+        yield doc
+
+
+def make_corpus(mb: float, seed: int = 13) -> list[str]:
+    return list(generate(mb, seed))
+
+
+def write_corpus(mb: float, path: Path) -> dict:
+    """Generated articles as JSONL (`id`, `text`); returns their count and size."""
+    docs = chars = 0
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        for i, doc in enumerate(generate(mb)):
+            out.write(json.dumps({"id": f"g{i:07d}", "text": doc}, ensure_ascii=False) + "\n")
+            docs, chars = docs + 1, chars + len(doc)
+    return {"documents": docs, "characters": chars}
+
+
+def texts(path: Path) -> Iterator[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            yield json.loads(line)["text"]
+
+
+def rate(fn, path: Path) -> float:
+    """Characters per second of `fn(text)` over the file's texts (reading excluded)."""
+    spent = chars = 0.0
+    for text in texts(path):
+        start = time.perf_counter()
+        fn(text)
+        spent += time.perf_counter() - start
+        chars += len(text)
+    return chars / spent
+
+
+# -- measured in fresh processes
+
+_WORKER = """
+import json, resource, sys, time
+from extractor.batch import run
+start = time.perf_counter()
+manifest = run([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), log=lambda level, message: None)
+seconds = time.perf_counter() - start
+usage = lambda who: round(resource.getrusage(who).ru_maxrss / 1024, 1)
+print(json.dumps({"seconds": seconds, "counts": manifest.counts,
+                  "rss_self_mb": usage(resource.RUSAGE_SELF),
+                  "rss_children_mb": usage(resource.RUSAGE_CHILDREN)}))
+"""
+
+_STARTUP = """
+import time
+start = time.perf_counter()
+import extractor
+extractor.Pipeline()("预热")
+print(time.perf_counter() - start)
+"""
+
+
+def _python(code: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr.strip()}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def pipeline_run(corpus: Path, jobs: int, tmp: Path, stats: dict) -> dict:
+    """The batch runner over the whole file with `jobs` processes (`jobs=1` runs in-process)."""
+    out = json.loads(_python(_WORKER, str(corpus), str(tmp / f"records-{jobs}.jsonl"), str(jobs)))
+    failed = out["counts"]["documents"]["failed"]
+    if failed:
+        raise RuntimeError(f"{failed} benchmark documents failed")
+    return {
+        "seconds": round(out["seconds"], 2),
+        "chars_per_s": round(stats["characters"] / out["seconds"]),
+        "docs_per_s": round(stats["documents"] / out["seconds"], 1),
+        "peak_rss_per_worker_mb": out["rss_self_mb"] if jobs == 1 else out["rss_children_mb"],
+        "records": sum(out["counts"]["records"].values()),
+    }
+
+
+def startup_seconds() -> float:
+    """Import, rule compile and a first call, in a fresh interpreter (the best of three)."""
+    return round(min(float(_python(_STARTUP)) for _ in range(3)), 3)
+
+
+def rules_timing(tmp: Path) -> dict[str, float]:
+    """Seconds to load and compile every bundled rule (no cache), and what a researcher's
+    10,000-name gazetteer adds."""
+    from extractor import rules as rules_module
+    from extractor.entities import _load, entity_matcher_for, load_entity_rules
+    from extractor.kinds import KindClassifier
+    from extractor.periods import PeriodMatcher
+    from extractor.quantities import QuantityMatcher
+
+    def build(dirs):
+        rules_module._load_cached.cache_clear()
+        _load.cache_clear()
+        regex.purge()  # the regex module caches compiled patterns: measure a cold compile
+        start = time.perf_counter()
+        ruleset = rules_module.load_rules(dirs)
+        QuantityMatcher(ruleset), PeriodMatcher(ruleset), KindClassifier(ruleset)
+        entity_matcher_for(load_entity_rules(dirs), (*ruleset.actions, str(time.time())))
+        return time.perf_counter() - start
+
+    build([])  # imports and first-use setup are start-up's, not the rules'
+    bundled = build([])
+    folder = tmp / "gazetteer" / "entities"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)
+    chars = "华信达宏远嘉德瑞丰恒泰安盛鑫隆兴海天博通源科创新能"
+    names = sorted({"".join(rng.choice(chars) for _ in range(4)) + "集团" for _ in range(12000)})[:10000]
+    (folder / "firms.yaml").write_text(
+        "gazetteers:\n  - id: org.firms\n    label: ORG\n    terms: [" + ", ".join(names) + "]\n",
+        encoding="utf-8",
+    )
+    with_list = build([str(tmp / "gazetteer")])
+    return {"rules_compile_s": round(bundled, 3), "gazetteer_10k_extra_s": round(with_list - bundled, 3)}
+
+
+def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
+    import jieba
+
+    from extractor.rules import load_rules
+    from extractor.tokenizer import _jieba
+
+    corpus = tmp / f"bench-{mb:g}mb.jsonl.gz"
+    stats = write_corpus(mb, corpus)
+    jieba.setLogLevel(60)
+    jieba.lcut("预热")
+    segment, backend = _jieba(load_rules([]).user_words())
+    number = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
+    row = {"mb": mb, **stats, "jobs": jobs}
+    row["pipeline_1"] = pipeline_run(corpus, 1, tmp, stats)
+    if jobs > 1:
+        row[f"pipeline_{jobs}"] = pipeline_run(corpus, jobs, tmp, stats)
+        row["speedup"] = round(row[f"pipeline_{jobs}"]["chars_per_s"] / row["pipeline_1"]["chars_per_s"], 2)
+    row["jieba_lcut_chars_per_s"] = round(rate(jieba.lcut, corpus))
+    row["segmenter"] = backend
+    row["segmenter_chars_per_s"] = round(rate(lambda t: list(segment(t)), corpus))
+    row["regex_scan_chars_per_s"] = round(rate(number.findall, corpus))
+    row["pipeline_vs_jieba_lcut"] = round(row["pipeline_1"]["chars_per_s"] / row["jieba_lcut_chars_per_s"], 3)
+    return row
+
+
+def table(results: dict) -> str:
+    lines = [f"start-up (fresh process, import + rules + first call): {results['startup_s']} s",
+             f"rules compile: {results['rules_compile_s']} s; a 10,000-name gazetteer adds "
+             f"{results['gazetteer_10k_extra_s']} s"]
+    head = (f"{'MB':>6} {'docs':>7} {'jobs':>4} {'chars/s':>9} {'docs/s':>7} {'RSS/worker':>10} "
+            f"{'speed-up':>8} {'jieba.lcut':>10} {'vs lcut':>7} {'segmenter':>10} {'regex':>10}")
+    lines.append(head)
+    for row in results["sizes"]:
+        for jobs in (1, row["jobs"]) if row["jobs"] > 1 else (1,):
+            run = row[f"pipeline_{jobs}"]
+            first = jobs == 1
+            lines.append(
+                f"{row['mb']:>6g} {row['documents']:>7} {jobs:>4} "
+                f"{run['chars_per_s']:>9} {run['docs_per_s']:>7} "
+                f"{run['peak_rss_per_worker_mb']:>8}MB "
+                f"{'' if first else row['speedup']:>8} "
+                f"{row['jieba_lcut_chars_per_s'] if first else '':>10} "
+                f"{row['pipeline_vs_jieba_lcut'] if first else '':>7} "
+                f"{row['segmenter_chars_per_s'] if first else '':>10} "
+                f"{row['regex_scan_chars_per_s'] if first else '':>10}"
+            )
+    return "\n".join(lines)
+
+
+def main(sizes: list[float], jobs: int | None = None, out: Path | None = None) -> dict:
+    jobs = jobs or os.cpu_count() or 1
+    results: dict = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    results["startup_s"] = startup_seconds()
+    with tempfile.TemporaryDirectory() as tmp:
+        results.update(rules_timing(Path(tmp)))
+        results["sizes"] = [measure_size(mb, jobs, Path(tmp)) for mb in sizes]
+    results["bench_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(table(results))
+    if out is not None:
+        out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"results: {out}")
+    return results
