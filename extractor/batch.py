@@ -393,6 +393,15 @@ class Journal:
         position = batches[-1]["position"] if batches else 0
         return done, position, totals
 
+    def unfinished(self) -> bool:
+        """A journal whose run never wrote its last line (crashed or interrupted)."""
+        try:
+            with open(self.path, "rb") as handle:
+                last = handle.read().splitlines()[-1]
+            return not json.loads(last).get("finished")
+        except (OSError, IndexError, ValueError, AttributeError):
+            return False
+
     def commit(self, entry: dict) -> None:
         with open(self.path, "ab") as handle:
             handle.write((json.dumps(entry, ensure_ascii=False) + "\n").encode())
@@ -554,8 +563,8 @@ def run(
         if resume and os.path.exists(output):
             raise ExtractorError("exists but has no journal beside it, so what is done is unknown; "
                                  "rerun without --resume", file=output)
-        if not resume and os.path.exists(journal.path):
-            log("note", f"{output}: replacing an unfinished or earlier run (continue one with --resume)")
+        if not resume and journal.unfinished():
+            log("note", f"{output}: replacing an unfinished run (continue one with --resume)")
         journal.start(header)
         position = None
     session = Tally()
