@@ -125,3 +125,33 @@ def test_latent_bare_numbers_only_on_request(pipe):
     latent = extractor.Pipeline(latent=True)
     (rec,) = latent("代码1210模式")
     assert rec.latent and rec.unit is None and rec.value == 1210
+
+
+def test_jieba_backends_give_the_same_tokens_and_records(pipe):
+    """The default runs jieba's dictionary and HMM in Rust (rjieba); the Python jieba must agree,
+    including the ASCII runs jieba cuts (1-8月 → 1 / - / 8 / 月) and whitespace. The one known
+    difference is a near-tie of route scores: 发展速度快 is 速度快 in Python, 速度/快 in Rust."""
+    py = extractor.Pipeline(segmenter="jieba-py")
+    assert pipe.nlp.meta["segmenter_backend"].startswith("rjieba")
+    texts = ["1-8月货邮吞吐量49.5万吨，PM2.5浓度下降，S2线、A-1地块", "两个  空格\n\n新行 12.5 亿元",
+             "力争新签约项目总额突破8000亿元，新增高企1000家以上。", " 前导空格\t制表符 ３．５％"]
+    for text in texts:
+        assert [t.text for t in pipe.doc(text)] == [t.text for t in py.doc(text)]
+    for text in texts + [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]:
+        assert [r.to_dict() for r in pipe(text)] == [r.to_dict() for r in py(text)]
+
+
+def test_vocabulary_does_not_grow_without_end():
+    """Unique token strings stay in spaCy's vocabulary; the tokenizer starts a fresh one past its
+    limit, so memory stays flat over millions of articles and records stay right."""
+    import random
+
+    small = extractor.Pipeline(entities=False)
+    small.nlp.tokenizer.max_strings = 2000
+    rng = random.Random(5)
+    chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    for _ in range(40):
+        noise = "".join(rng.choice(chars) for _ in range(1500))
+        (rec,) = [r for r in small(noise + "。新增企业1000家") if r.type == "quantity"]
+        assert rec.value == 1000 and rec.text == "1000家"
+    assert len(small.nlp.tokenizer.vocab.strings) < 2000 + 3000
