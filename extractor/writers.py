@@ -27,6 +27,7 @@ from .errors import ExtractorError
 from .records import RECORD_TYPES
 
 FORMATS = ("jsonl", "csv", "parquet")
+PARQUET_ROWS_PER_PART = 50_000  # a resumed Parquet run redoes at most this many rows
 
 
 def _columns() -> dict[str, str]:
@@ -149,13 +150,13 @@ class ParquetSink:
     """Parquet part files (one per `rows_per_part` rows, each written to a temporary name and
     renamed, so a part is whole or absent) in `OUTPUT.parts/`, merged into OUTPUT on close."""
 
-    def __init__(self, path: str, resume_at: int | None = None, rows_per_part: int = 50_000) -> None:
+    def __init__(self, path: str, resume_at: int | None = None, rows_per_part: int | None = None) -> None:
         if path == "-":
             raise ExtractorError("Parquet goes to a file (-o records.parquet); stdout carries JSONL")
         self.pa, self.pq = _pyarrow()
         self.path = path
         self.parts = Path(path + ".parts")
-        self.rows_per_part = rows_per_part
+        self.rows_per_part = rows_per_part or PARQUET_ROWS_PER_PART
         self.buffer: list[dict] = []
         self.count = resume_at or 0
         if resume_at is None and self.parts.exists():

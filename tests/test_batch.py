@@ -226,6 +226,36 @@ def test_csv_and_parquet_outputs_have_the_stable_column_set(tmp_path, texts):
     assert pq.read_table(tmp_path / "none.parquet").schema == table.schema  # the same with no records
 
 
+def test_parquet_resume_after_an_interrupt_keeps_whole_parts(tmp_path, texts, monkeypatch):
+    pq = pytest.importorskip("pyarrow.parquet")
+    import extractor.batch
+    import extractor.writers
+
+    monkeypatch.setattr(extractor.writers, "PARQUET_ROWS_PER_PART", 10)
+    reference = tmp_path / "reference.parquet"
+    run([str(texts)], reference, jobs=1, batch_size=1, log=quiet)
+    real, calls = extractor.batch.run_batch, []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == 7:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(extractor.batch, "run_batch", interrupted)
+    out = tmp_path / "records.parquet"
+    with pytest.raises(KeyboardInterrupt):
+        run([str(texts)], out, jobs=1, batch_size=1, log=quiet)
+    parts = sorted((tmp_path / "records.parquet.parts").glob("part-*.parquet"))
+    assert parts and not out.exists()
+    assert all(pq.read_table(p).num_rows >= 10 for p in parts)  # whole parts, each readable
+    (tmp_path / "records.parquet.parts" / f"part-{len(parts):05d}.parquet").write_bytes(b"never journaled")
+    monkeypatch.setattr(extractor.batch, "run_batch", real)
+    manifest = run([str(texts)], out, jobs=1, batch_size=1, resume=True, log=quiet)
+    assert pq.read_table(out).to_pylist() == pq.read_table(reference).to_pylist()
+    assert 0 < manifest.counts["documents"]["this_run"] < 12  # the parts' documents were not redone
+
+
 def test_jobs_2_in_order_equals_jobs_1(tmp_path, texts):
     one = tmp_path / "one.jsonl"
     two = tmp_path / "two.jsonl"
