@@ -328,7 +328,8 @@ class EntityComponent:
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)
         offsets = doc.to_array([IDX, LENGTH])
-        tokens = [(int(s), int(s + n)) for s, n in offsets] if len(doc) else []
+        starts = offsets[:, 0].tolist() if len(doc) else []
+        tokens = list(zip(starts, (offsets[:, 0] + offsets[:, 1]).tolist())) if starts else []
         entities = self.matcher.find(text, tokens)
         doc._.entities = entities
         doc.spans["entities"] = [

@@ -16,6 +16,8 @@ import regex
 from .patterns import alternation
 from .rules import RuleSet
 
+HAN = regex.compile(r"\p{Han}")
+RIGHT_SKIP = regex.compile(r"[)）]|[(（][^)）]{0,20}[)）]|的")
 RIGHT_STOP = regex.compile(
     r"[的和及与、,，;；。:：(（“”\"0-9]|等|在|持续|得到|实现|通过|已|将|被|进行|正式|相继|覆盖|形成"
 )
@@ -108,18 +110,18 @@ class IndicatorFinder:
                 start += 1
         if end - start == 1 and original[1] - original[0] <= 4:
             start, end = original  # 完成率, not 率
-        if end <= start or not regex.search(r"\p{Han}", text[start:end]):
+        if end <= start or not HAN.search(text, start, end):
             return None
         return Phrase(start, end, text[start:end])
 
     def _right(self, text: str, start: int, end: int) -> Phrase | None:
         """The noun phrase after a count: 109家专精特新小巨人企业, 14周岁以下(含)参保居民."""
-        skip = regex.match(r"[)）]|[(（][^)）]{0,20}[)）]|的", text[start:end])  # (含) 参保居民
+        skip = RIGHT_SKIP.match(text, start, end)  # (含) 参保居民
         if skip:
-            start += skip.end()
+            start = skip.end()
         m = RIGHT_STOP.search(text, start, end)
         stop = m.start() if m else end
-        if stop <= start or not regex.match(r"\p{Han}", text[start]):
+        if stop <= start or not HAN.match(text, start):
             return None
         if stop - start > MAX_INDICATOR:
             start = stop - MAX_INDICATOR

@@ -151,7 +151,7 @@ def _split_ascii_runs(tokens: list[str]) -> list[str]:
     """Cut ASCII runs the way jieba's Python HMM does (1-8 → 1 / - / 8), so both backends agree."""
     out: list[str] = []
     for token in tokens:
-        if len(token) > 1 and not token.isalnum() and ASCII_RUN.fullmatch(token):
+        if len(token) > 1 and token.isascii() and not token.isalnum() and ASCII_RUN.fullmatch(token):
             out.extend(part for part in ASCII_PART.split(token) if part)
         else:
             out.append(token)

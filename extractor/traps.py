@@ -7,6 +7,7 @@ drops any candidate that overlaps one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -60,7 +61,7 @@ def quoted_labels(text: str, rule: QuotedLabels) -> list[TrapSpan]:
     spans: list[TrapSpan] = []
     punct = set(rule.clause_punctuation)
     for opening, closing in (pair[:2] for pair in rule.pairs):
-        marks = [m.start() for m in regex.finditer(char_class({opening, closing}), text)]
+        marks = [m.start() for m in _marks(opening, closing).finditer(text)]
         if not marks:  # most paragraphs hold no quotation: find the marks, not the paragraphs
             continue
         for par_start, par_end, inside in _by_paragraph(text, marks):
@@ -69,6 +70,11 @@ def quoted_labels(text: str, rule: QuotedLabels) -> list[TrapSpan]:
                 if span is not None:
                     spans.append(span)
     return spans
+
+
+@lru_cache(maxsize=64)
+def _marks(opening: str, closing: str) -> regex.Pattern:
+    return regex.compile(char_class({opening, closing}))
 
 
 def _by_paragraph(text: str, marks: list[int]):
