@@ -356,10 +356,14 @@ class Journal:
         self.finished = False
 
     def start(self, header: dict) -> None:
-        with open(self.path, "wb") as handle:
-            handle.write((json.dumps(header, ensure_ascii=False) + "\n").encode())
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with open(self.path, "wb") as handle:
+                handle.write((json.dumps(header, ensure_ascii=False) + "\n").encode())
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            where = self.path.removesuffix(".journal")
+            raise ExtractorError(f"cannot write: {exc.strerror or exc}", file=where) from None
 
     def load(self, header: dict) -> tuple[SeqSet, int, Tally] | None:
         """Done documents, the output's committed position and the totals so far; None when
@@ -442,8 +446,11 @@ class Manifest:
 
     def write(self, path: str | Path) -> None:
         tmp = Path(str(path) + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise ExtractorError(f"cannot write the manifest: {exc.strerror or exc}", file=str(path)) from None
 
 
 def manifest_path(output: str, engine: str = "local") -> str | None:

@@ -111,6 +111,12 @@ def test_cli_bad_inputs_are_one_line_with_file_and_line(tmp_path):
     (tmp_path / "t.csv").write_text("title,body\n甲,增长5%\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["extract", str(tmp_path / "t.csv"), "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 1  # nothing processed
+    assert "Traceback" not in result.output
+    missing = tmp_path / "no" / "such" / "o.jsonl"
+    result = runner.invoke(cli.app, ["extract", str(tmp_path / "t.csv"), "-o", str(missing)])
+    assert result.exit_code == 1
+    assert result.stderr == f"zh-extract: error: {missing}: cannot write: No such file or directory\n"
+    result = runner.invoke(cli.app, ["extract", str(tmp_path / "t.csv"), "-o", str(tmp_path / "o.jsonl")])
     assert result.stderr.splitlines()[0] == (
         f"zh-extract: error: {tmp_path / 't.csv'}:1: no column 'text' (columns: title, body); "
         "choose one with --text-field")
