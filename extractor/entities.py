@@ -2,9 +2,15 @@
 
 Gazetteer names (with China's administrative divisions from divisions.tsv) are found with an
 Aho-Corasick automaton on the normalized text. Suffix names (中原科技城, 郑州市科技创新委员会) are
-built on the spaCy tokens: the run of tokens before a suffix word, up to a stop word or
-punctuation. Patterns (《…》, titles before personal names) are regular expressions. Overlaps are
-settled once: the longest name wins, a gazetteer name beats a built one of the same length.
+found with a second automaton of suffix words and built on the spaCy tokens: the run of tokens
+before the suffix, up to a stop word, a verb, a function word (jieba's dictionary tag: preposition,
+conjunction, particle, adverb, pronoun, numeral, time word) or punctuation; a built name must hold a
+proper part (a gazetteer name, a place or proper noun by jieba's dictionary, a word jieba does not
+know, Latin letters), so 国家实验室 or 旅游度假区 name nothing. Patterns (《…》, titles around personal
+names, congress sessions) are regular expressions with slots filled from the rule lists ({surname},
+{title}, {foreign}, {follow}, {post_title}). Overlaps are settled once: the longest name wins, a
+pattern beats a gazetteer name, which beats a built one of the same length. A personal name found
+once marks its other occurrences in the document (何雄 after 市长何雄).
 """
 
 from __future__ import annotations
@@ -28,9 +34,22 @@ Label = Literal["PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP", "P
 LABEL_RANK = {"LAW": 0, "EVENT": 1, "FAC": 2, "ORG": 3, "GPE": 4, "LOC": 5, "PERSON": 6, "NORP": 7,
               "PRODUCT": 8}
 
-
-BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑"}
+BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑", "全媒记者", "本报记者"}
 EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?:19|20)\d\d(?:年)?)$")
+# jieba dictionary tags that end a built name: prepositions, conjunctions, particles, adverbs,
+# pronouns, numerals and measure words, time words, interjections, onomatopoeia
+STOP_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "dg", "r", "rr", "rz",
+                       "rg", "m", "mq", "q", "t", "tg", "y", "e", "o", "zg"})
+SHORT_RULE = "gpe.division.short"  # 敦煌 for 敦煌市: whole words only
+GLUED_TAGS = frozenset({"p", "c", "d", "u", "uj", "ul", "r"})
+PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
+# 三地, 两市, 九大, 首批: a numeral and a measure word are no part of a name
+NUMERIC_PIECE = regex.compile(r"[一二两三四五六七八九十百千几多各每数首]"
+                              r"[地市省区县国家个项座条批大类种次年些成倍届期]?")
+PLACE_AFTER = regex.compile(r"[(（](\p{Han}{2,4})[)）]")
+QUOTED = regex.compile(r"[\p{Han}A-Za-z\d·]{1,10}")  # “郑创汇”, “一带一路”, “十四五”
+MEDIA_WORDS = ("日报", "晚报", "时报", "电视台")
+NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
 
 
 class _Model(BaseModel):
@@ -57,6 +76,10 @@ class SuffixRule(_Model):
     id: str
     label: Label
     words: list[str] = Field(min_length=1)
+    tail_only: bool = False  # a suffix only as the end of a longer word (黄鹤楼), never a word alone
+    not_before: list[str] = []  # text right after the suffix that makes it no name (地区|生产总值)
+    needs_proper: bool = True  # False: a statute's word names it alone (民营经济促进法, 地方组织法)
+    place_not_proper: bool = False  # True: a place and the word are no name (邯郸钢铁, 上海汽车)
     examples: list[EntityExample] = []
     note: str | None = None
     disabled: bool = False
@@ -66,6 +89,7 @@ class PatternRule(_Model):
     id: str
     label: Label
     pattern: str
+    extend_left: list[Label] = []  # a gazetteer name of these labels right before belongs to it
     examples: list[EntityExample] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -77,6 +101,14 @@ class EntityFile(_Model):
     suffixes: list[SuffixRule] = []
     patterns: list[PatternRule] = []
     titles: list[str] = []
+    post_titles: list[str] = []
+    surnames: list[str] = []
+    foreign_chars: list[str] = []
+    follow: list[str] = []
+    generic_heads: list[str] = []
+    joiners: list[str] = []
+    keep_words: list[str] = []
+    name_verbs: list[str] = []
     stop_words: list[str] = []
     verbs: list[str] = []
     division_exclude: list[str] = []
@@ -104,6 +136,15 @@ class EntityRules:
     suffix_exclude: frozenset[str]
     divisions: tuple[tuple[str, str, str, str], ...]  # name, short, code, level
     fingerprint: str
+    titles: tuple[str, ...] = ()
+    post_titles: tuple[str, ...] = ()
+    surnames: tuple[str, ...] = ()
+    foreign_chars: str = ""
+    follow: tuple[str, ...] = ()
+    generic_heads: frozenset[str] = frozenset()
+    joiners: frozenset[str] = frozenset()
+    keep_words: frozenset[str] = frozenset()
+    name_verbs: frozenset[str] = frozenset()
 
 
 def entity_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
@@ -120,14 +161,15 @@ def load_entity_rules(extra: list[str] | tuple[str, ...] = ()) -> EntityRules:
     return _load(tuple(str(d) for d in dirs), digest.hexdigest()[:12])
 
 
+LISTS = ("titles", "post_titles", "surnames", "foreign_chars", "follow", "generic_heads", "joiners",
+         "keep_words", "name_verbs", "stop_words", "verbs", "division_exclude", "suffix_exclude")
+
+
 @lru_cache(maxsize=8)
 def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
     problems: list[str] = []
     merged: dict[str, dict[str, object]] = {"gazetteers": {}, "suffixes": {}, "patterns": {}}
-    stop_words: set[str] = set()
-    verbs: set[str] = set()
-    exclude: set[str] = set()
-    suffix_exclude: set[str] = set()
+    lists: dict[str, list[str]] = {key: [] for key in LISTS}
     divisions: dict[str, tuple[str, str, str, str]] = {}
     for folder in map(Path, dirs):
         for path in sorted(folder.glob("*.yaml")):
@@ -145,10 +187,8 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
             for key in merged:
                 for entry in getattr(parsed, key):
                     merged[key][entry.id] = entry
-            stop_words |= set(parsed.stop_words)
-            verbs |= set(parsed.verbs)
-            exclude |= set(parsed.division_exclude)
-            suffix_exclude |= set(parsed.suffix_exclude)
+            for key in LISTS:
+                lists[key] += [w for w in getattr(parsed, key) if w not in lists[key]]
         for path in sorted(folder.glob("*.tsv")):
             with open(path, encoding="utf-8") as handle:
                 rows = csv.reader((line for line in handle if not line.startswith("#")), delimiter="\t")
@@ -159,9 +199,10 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
                 for row in rows:
                     if len(row) == 4:
                         divisions[row[0]] = (row[0], row[1], row[2], row[3])
+    slots = _slots(lists)
     for entry in merged["patterns"].values():
         try:
-            regex.compile(entry.pattern)
+            regex.compile(_fill(entry.pattern, slots))
         except regex.error as exc:
             problems.append(f"[{entry.id}] pattern does not compile: {exc}")
     if problems:
@@ -170,9 +211,52 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
     def live(key):
         return tuple(e for e in merged[key].values() if not e.disabled)
 
-    return EntityRules(live("gazetteers"), live("suffixes"), live("patterns"), frozenset(stop_words),
-                       frozenset(verbs), frozenset(exclude), frozenset(suffix_exclude),
-                       tuple(divisions.values()), fingerprint)
+    return EntityRules(live("gazetteers"), live("suffixes"), live("patterns"),
+                       frozenset(lists["stop_words"]), frozenset(lists["verbs"]),
+                       frozenset(lists["division_exclude"]), frozenset(lists["suffix_exclude"]),
+                       tuple(divisions.values()), fingerprint, tuple(lists["titles"]),
+                       tuple(lists["post_titles"]), tuple(lists["surnames"]),
+                       "".join(lists["foreign_chars"]), tuple(lists["follow"]),
+                       frozenset(lists["generic_heads"]), frozenset(lists["joiners"]),
+                       frozenset(lists["keep_words"]), frozenset(lists["name_verbs"]))
+
+
+def _alternation(words) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)"
+
+
+def _slots(lists: dict[str, list[str]]) -> dict[str, str]:
+    # two characters: a compound surname (欧阳); one or more than two: single-character surnames
+    single = "".join(s for s in lists["surnames"] if len(s) != 2)
+    double = [s for s in lists["surnames"] if len(s) == 2]
+    surname = "(?:" + "|".join([*map(regex.escape, double), f"[{single}]" if single else "(?!)"]) + ")"
+    chars = "".join(lists["foreign_chars"])
+    return {"{surname}": surname, "{title}": f"(?:{_alternation(lists['titles'])})",
+            "{post_title}": f"(?:{_alternation(lists['post_titles'])})",
+            "{foreign}": f"[{chars}]" if chars else "(?!)",
+            "{follow}": f"(?:{_alternation(lists['follow'])})"}
+
+
+def _fill(pattern: str, slots: dict[str, str]) -> str:
+    for key, value in slots.items():
+        pattern = pattern.replace(key, value)
+    return pattern
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """jieba's dictionary tags (word -> tag), read once; empty when jieba is not installed."""
+    try:
+        import jieba
+    except ImportError:  # pragma: no cover - jieba is a dependency
+        return {}
+    tags: dict[str, str] = {}
+    with jieba.get_dict_file() as handle:
+        for line in handle:
+            parts = line.decode("utf-8").split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
 
 
 class EntityMatcher:
@@ -180,100 +264,258 @@ class EntityMatcher:
         self.rules = rules
         self.automaton = ahocorasick.Automaton()
         entries: dict[str, tuple[str, str, str | None, str | None]] = {}
+        self.places: set[str] = set()
         for name, short, code, level in rules.divisions:
             if name in rules.exclude:
                 continue
             entries[name] = ("GPE", f"gpe.division.{level}", name, code)
+            self.places.add(name)
             if short and short not in entries and short not in rules.exclude:
                 entries[short] = ("GPE", f"gpe.division.{level}", name, code)
+                self.places.add(short)
+        self.tags = word_tags()
+        for name, short, code, _level in rules.divisions:
+            # 敦煌 for 敦煌市, 榕江 for 榕江县: only where jieba's dictionary knows the short form as a place
+            if not short and len(name) >= 3 and name[-1] in "市县" and name[:-1] not in entries \
+                    and name[:-1] not in rules.exclude and self.tags.get(name[:-1]) == "ns":
+                entries[name[:-1]] = ("GPE", SHORT_RULE, name, code)
+                self.places.add(name[:-1])
         for gaz in rules.gazetteers:  # curated lists override the table
             for term in gaz.terms:
                 entries[term] = (gaz.label, gaz.id, gaz.normalized.get(term), None)
+        self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
         self.automaton.make_automaton()
-        self.suffixes: dict[str, tuple[str, str]] = {}
+        self.suffixes = ahocorasick.Automaton()
+        self.suffix_words: dict[str, tuple[str, str, bool]] = {}
+        self.not_before: dict[str, tuple[str, ...]] = {}
+        self.free: set[str] = set()  # rules whose names need no proper part
+        self.placeless: set[str] = set()  # rules for which a place is no proper part
         for rule in rules.suffixes:
             for word in rule.words:
-                self.suffixes[word] = (rule.label, rule.id)
-        self.patterns = [(p, regex.compile(p.pattern)) for p in rules.patterns]
-        self.stop_words = rules.stop_words
+                self.suffix_words[word] = (rule.label, rule.id, rule.tail_only)
+            self.not_before[rule.id] = tuple(rule.not_before)
+            if not rule.needs_proper:
+                self.free.add(rule.id)
+            if rule.place_not_proper:
+                self.placeless.add(rule.id)
+        self.org_terms = {t for g in rules.gazetteers if g.label == "ORG" for t in g.terms}
+        self.org_suffixes = tuple(w for w, v in self.suffix_words.items() if v[0] == "ORG" and len(w) > 1)
+        for word, value in self.suffix_words.items():
+            self.suffixes.add_word(word, (len(word), *value))
+        self.suffixes.make_automaton()
+        slots = _slots({key: list(getattr(rules, key)) if key != "foreign_chars" else [rules.foreign_chars]
+                        for key in ("titles", "post_titles", "surnames", "foreign_chars", "follow")})
+        self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
+        self.stop_words = rules.stop_words | set(rules.titles)
         # one-character words (以, 在) stop a name only as whole tokens (stop_words), not as prefixes
         verbs = sorted({v for v in rules.verbs | set(actions) if len(v) > 1}, key=len, reverse=True)
         self.verb_re = regex.compile("|".join(regex.escape(v) for v in verbs) or "(?!)")
+        self.title_words = frozenset(rules.titles)
 
     def find(self, text: str, tokens: list[tuple[int, int]]) -> list[Entity]:
         """Entities on normalized `text`; `tokens` are the Doc's (start, end) character offsets."""
-        found: list[tuple[Entity, int]] = []  # (entity, priority: 2 gazetteer, 1 pattern, 0 built)
+        found: list[tuple[Entity, int]] = []  # (entity, priority: 3 pattern, 2 gazetteer, 0 built)
+        known = bytearray(len(text))  # characters inside a gazetteer name: a built name's proper part
+        bounds = {s for s, _ in tokens} | {e for _, e in tokens}
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
+            if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
+                continue  # 通江达海 is no 江达: a county's short form only as a whole word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
+            if label != "PERSON":
+                known[start : end_index + 1] = b"\x01" * length
         for rule, pattern in self.patterns:
             for m in pattern.finditer(text):
                 span = m.span("name") if "name" in pattern.groupindex else m.span()
+                if span[0] == span[1]:
+                    continue
                 if rule.id == "person.byline":  # 记者 董艳竹 袁帅: one entity per name
                     for name in regex.finditer(r"\p{Han}+", text[span[0] : span[1]]):
-                        if name.group() in BYLINE_ROLES:
-                            continue
+                        if name.group() in BYLINE_ROLES or name.group() in self.places:
+                            continue  # 记者 李明远 济南报道: the place is not a name
                         s = span[0] + name.start()
                         found.append((Entity(s, s + len(name.group()), rule.label, rule.id), 3))
                     continue
-                found.append((Entity(span[0], span[1], rule.label, rule.id), 3))
-        found += [(e, 0) for e in self._suffix_names(text, tokens)]
-        return _resolve(found, tokens)
+                start = span[0]
+                if rule.extend_left:  # 山东省|第十四届人大…会议, 二十国集团|领导人第十九次峰会
+                    before = self.automaton.iter(text, max(0, start - 12), start)
+                    for end_index, (length, label, *_rest) in before:
+                        if end_index + 1 == start and label in rule.extend_left:
+                            start = min(start, end_index + 1 - length)
+                label = rule.label
+                if rule.id == "law.book_title" and self._media(text[span[0] : span[1]]):
+                    label = "ORG"  # 《人民日报》: a newspaper's name in brackets is the newspaper
+                found.append((Entity(start, span[1], label, rule.id), 3))
+        found += [(e, 0) for e in self._suffix_names(text, tokens, known)]
+        return _propagate_persons(text, _resolve(found))
 
-    def _suffix_names(self, text: str, tokens: list[tuple[int, int]]) -> list[Entity]:
+    def _media(self, name: str) -> bool:
+        return name in self.org_terms or (len(name) <= 8 and name.endswith(MEDIA_WORDS))
+
+    def _piece_ok(self, piece: str, at: int = 0, known: bytearray | None = None) -> bool:
+        if known is not None and all(known[at : at + len(piece)]):
+            return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
+        if piece in self.rules.keep_words:
+            return True
+        return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words \
+            and not self.verb_re.match(piece) and self.tags.get(piece) not in STOP_TAGS \
+            and not NUMERIC_PIECE.fullmatch(piece)
+
+    def _law_piece(self, piece: str) -> bool:
+        """A plan's name may hold verbs (海南自由贸易港建设总体方案), not function words or punctuation."""
+        return bool(NAME_PIECE.fullmatch(piece)) and self.tags.get(piece) not in STOP_TAGS \
+            and not NUMERIC_PIECE.fullmatch(piece)
+
+    def _proper(self, piece: str, start: int, known: bytearray) -> bool:
+        if any(known[start : start + len(piece)]) or regex.search(r"[A-Za-z]", piece):
+            return True
+        tag = self.tags.get(piece)
+        return tag in PROPER_TAGS or (tag is None and len(piece) >= 2 and piece not in self.stop_words)
+
+    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], known: bytearray) -> list[Entity]:
         """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
-        out = []
+        if not tokens:
+            return []
+        ends = {e: i for i, (_, e) in enumerate(tokens)}
+        owner = [0] * len(text)  # character -> index of its token
         for i, (s, e) in enumerate(tokens):
-            word = text[s:e]
-            hit = self.suffixes.get(word)
-            cut = 0
-            if hit is None:  # the suffix may end a longer token (宣传部 in 省委宣传部), not 局 in 布局
-                for k in range(1, min(len(word), 6)):
-                    # 宣传部 in 省委宣传部; a one-character suffix only ends a longer word (商务局)
-                    if (len(word) - k >= 2 or len(word) >= 3) and word[k:] in self.suffixes \
-                            and not any(word.endswith(x) for x in self.rules.suffix_exclude):
-                        hit, cut = self.suffixes[word[k:]], k
-                        break
-            if hit is None:
+            owner[s:e] = [i] * (e - s)
+        best: dict[int, tuple[int, str, str, bool]] = {}  # suffix end -> the longest suffix there
+        for end_index, (length, label, rule, tail_only) in self.suffixes.iter(text):
+            end = end_index + 1
+            if end not in ends:
+                # 宁夏回族自治区党委|书记 in one token: the body ends where a title begins
+                i = owner[end_index]
+                rest = text[end : tokens[i][1]]  # 市工业和信息化局|已: a function word glued on
+                if rest not in self.title_words and self.tags.get(rest) not in GLUED_TAGS:
+                    continue
+            if any(text.startswith(w, end) for w in self.not_before.get(rule, ())):
                 continue
-            start = s if cut else None
+            if end not in best or best[end][0] < length:
+                best[end] = (length, label, rule, tail_only)
+        out = []
+        for end, (length, label, rule, tail_only) in best.items():
+            s = end - length
+            i = owner[s]
+            ts, te = tokens[i]
+            pieces: list[tuple[int, int]] = []
+            if s > ts:  # the suffix ends a longer token: 省委宣传部, 黄鹤楼 (not 布局, 写字楼)
+                word = text[ts:te]
+                head = text[ts:s]
+                if any(word.endswith(x) or text[ts:end].endswith(x) for x in self.rules.suffix_exclude):
+                    continue
+                if length == 1 and len(head) < 2 and te - ts < 3:
+                    continue
+                if tail_only and not self._proper(text[ts:te], ts, known):
+                    continue
+                if not NAME_PIECE.fullmatch(head):
+                    continue
+                pieces.append((ts, s))
+            elif tail_only:
+                continue
             j = i - 1
-            while j >= 0 and i - j <= 7:
-                ts, te = tokens[j]
-                piece = text[ts:te]
-                if te != (start if start is not None else s) or not _is_name_piece(piece) \
-                        or piece in self.stop_words or self.verb_re.match(piece):
+            first = pieces[0][0] if pieces else s
+            chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
+            while j >= 0 and len(pieces) < 8:
+                ps, pe = tokens[j]
+                if pe != first:
                     break
-                start = ts
+                piece = text[ps:pe]
+                if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
+                    open_at = text.rfind("“", max(0, ps - 12), ps)
+                    if open_at < 0 or not QUOTED.fullmatch(text, open_at + 1, ps):
+                        break
+                    pieces.insert(0, (open_at, pe))
+                    first = open_at
+                    while j >= 0 and tokens[j][0] > open_at:
+                        j -= 1
+                    if j >= 0 and tokens[j][0] == open_at:
+                        j -= 1
+                    continue
+                if piece in self.rules.joiners and label in ("ORG", "LAW") and pieces and j > 0:
+                    before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
+                    if tokens[j - 1][1] == ps and self._piece_ok(before) and before not in self.places \
+                            and not any(before.endswith(w) for w in self.suffix_words):
+                        pieces.insert(0, (ps, pe))
+                        first = ps
+                        j -= 1
+                        continue
+                    break
+                if chain and piece in self.rules.name_verbs and label in ("ORG", "EVENT"):
+                    pieces.insert(0, (ps, pe))
+                    first = ps
+                    j -= 1
+                    continue
+                chain = False
+                if not (self._law_piece(piece) if label == "LAW" else self._piece_ok(piece, ps, known)):
+                    break
+                pieces.insert(0, (ps, pe))
+                first = ps
                 j -= 1
-            if start is None or (start == s and not cut):
+            if label == "LAW":  # 修改|地方组织法 -> 地方组织法: a plan's name does not start with a verb
+                while pieces and not self._piece_ok(text[pieces[0][0] : pieces[0][1]], pieces[0][0], known):
+                    pieces.pop(0)
+            edition = EDITION.search(text, max(0, (pieces[0][0] if pieces else s) - 10),
+                                     pieces[0][0] if pieces else s) if label == "EVENT" else None
+            if not pieces:
+                if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
+                    out.append(Entity(edition.start(), end, label, rule))
                 continue  # a bare suffix (实验室, 机场) names nothing
-            if hit[0] == "EVENT":  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
-                edition = EDITION.search(text, max(0, start - 10), start)
-                if edition:
-                    start = edition.start()
-            out.append(Entity(start, e, hit[0], hit[1]))
+            words = [text[a:b] for a, b in pieces]
+            start = pieces[0][0]
+            if rule in self.free and len(words) >= 2:
+                pass  # 粮食安全|保障|法: a statute needs no place in its name
+            elif not any(self._proper(w, a, known) and not (rule in self.placeless and w in self.places)
+                         for w, (a, _) in zip(words, pieces)):
+                generic = [w for w in words if w in self.rules.generic_heads]
+                local = label == "ORG" and words[0] in ("省", "市", "区", "县", "州", "镇", "乡")
+                if not local and not (generic and len(words) >= 2 and label in ("ORG", "EVENT")):
+                    continue  # 国家实验室, 旅游度假区, 对外开放通道: no proper part, no name
+            if edition:  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
+                start = edition.start()
+            if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
+                continue  # “中国动力谷”: a name in a slogan's quotes is not annotated
+            place = PLACE_AFTER.match(text, end) if label in ("FAC", "ORG", "EVENT") else None
+            if place and place.group(1) in self.places:  # 国家会展中心(上海)
+                end = place.end()
+            out.append(Entity(start, end, label, rule))
         return out
 
 
-def _is_name_piece(piece: str) -> bool:
-    return bool(regex.fullmatch(r"[\p{Han}A-Za-z0-9·—()（）-]+", piece)) and not regex.search(r"\d", piece)
-
-
-def _resolve(found: list[tuple[Entity, int]], tokens) -> list[Entity]:
+def _resolve(found: list[tuple[Entity, int]]) -> list[Entity]:
     """Longest first, then priority (patterns, gazetteers, built names), then label rank."""
     order = sorted(found, key=lambda f: (-(f[0].end - f[0].start), -f[1], LABEL_RANK[f[0].label],
                                          f[0].start))
     kept: list[Entity] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((f[0].end for f in found), default=0))
     for entity, _ in order:
-        if any(entity.start < e and s < entity.end for s, e in taken):
+        if any(taken[entity.start : entity.end]):
             continue
         kept.append(entity)
-        taken.append((entity.start, entity.end))
+        taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
     return sorted(kept, key=lambda e: e.start)
+
+
+def _propagate_persons(text: str, kept: list[Entity]) -> list[Entity]:
+    """A name found once (市长何雄) is a name wherever else it stands free (何雄表示)."""
+    names = {text[e.start : e.end] for e in kept if e.label == "PERSON" and e.end - e.start >= 2}
+    if not names:
+        return kept
+    taken = bytearray(len(text))
+    for e in kept:
+        taken[e.start : e.end] = b"\x01" * (e.end - e.start)
+    extra = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not any(taken[at:end]):
+                extra.append(Entity(at, end, "PERSON", "person.again"))
+                taken[at:end] = b"\x01" * len(name)
+            at = text.find(name, end)
+    return sorted(kept + extra, key=lambda e: e.start) if extra else kept
 
 
 _MATCHERS: dict[str, EntityMatcher] = {}
