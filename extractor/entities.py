@@ -32,7 +32,10 @@ from .rules import bundled_rules_dir
 
 Label = Literal["PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP", "PRODUCT"]
 LABEL_RANK = {"LAW": 0, "EVENT": 1, "FAC": 2, "ORG": 3, "GPE": 4, "LOC": 5, "PERSON": 6, "NORP": 7,
-              "PRODUCT": 8}
+              "PRODUCT": 8, "NONE": 9}
+NONE = "NONE"  # a blocker's label: the span holds no entity (中国式现代化) and is dropped at the end
+# a short quoted slogan or label: names inside it are not annotated (“郑州担当”, ‘十大战略’)
+QUOTE = regex.compile(r"“[^“”\n。；;]{1,40}”|‘[^‘’\n。；;]{1,40}’")
 
 BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑", "全媒记者", "本报记者"}
 EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?:19|20)\d\d(?:年)?)$")
@@ -47,6 +50,7 @@ PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 NUMERIC_PIECE = regex.compile(r"[一二两三四五六七八九十百千几多各每数首]"
                               r"[地市省区县国家个项座条批大类种次年些成倍届期]?")
 PLACE_AFTER = regex.compile(r"[(（](\p{Han}{2,4})[)）]")
+DASHES = regex.compile(r"[—-]{2,}")
 QUOTED = regex.compile(r"[\p{Han}A-Za-z\d·]{1,10}")  # “郑创汇”, “一带一路”, “十四五”
 MEDIA_WORDS = ("日报", "晚报", "时报", "电视台")
 NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
@@ -80,6 +84,8 @@ class SuffixRule(_Model):
     not_before: list[str] = []  # text right after the suffix that makes it no name (地区|生产总值)
     needs_proper: bool = True  # False: a statute's word names it alone (民营经济促进法, 地方组织法)
     place_not_proper: bool = False  # True: a place and the word are no name (邯郸钢铁, 上海汽车)
+    generic_ok: bool = False  # True: 国家, 全国 … or 省, 市 … head a name (国家铁路局, 市财政局, 全国科技大会)
+    max_pieces: int = 8  # words before the suffix at most (地区: 东北亚|地区, not 亚马逊…华中|地区)
     examples: list[EntityExample] = []
     note: str | None = None
     disabled: bool = False
@@ -109,6 +115,7 @@ class EntityFile(_Model):
     joiners: list[str] = []
     keep_words: list[str] = []
     name_verbs: list[str] = []
+    blockers: list[str] = []
     stop_words: list[str] = []
     verbs: list[str] = []
     division_exclude: list[str] = []
@@ -145,6 +152,7 @@ class EntityRules:
     joiners: frozenset[str] = frozenset()
     keep_words: frozenset[str] = frozenset()
     name_verbs: frozenset[str] = frozenset()
+    blockers: tuple[str, ...] = ()
 
 
 def entity_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
@@ -162,7 +170,7 @@ def load_entity_rules(extra: list[str] | tuple[str, ...] = ()) -> EntityRules:
 
 
 LISTS = ("titles", "post_titles", "surnames", "foreign_chars", "follow", "generic_heads", "joiners",
-         "keep_words", "name_verbs", "stop_words", "verbs", "division_exclude", "suffix_exclude")
+         "keep_words", "name_verbs", "blockers", "stop_words", "verbs", "division_exclude", "suffix_exclude")
 
 
 @lru_cache(maxsize=8)
@@ -218,7 +226,8 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
                        tuple(lists["post_titles"]), tuple(lists["surnames"]),
                        "".join(lists["foreign_chars"]), tuple(lists["follow"]),
                        frozenset(lists["generic_heads"]), frozenset(lists["joiners"]),
-                       frozenset(lists["keep_words"]), frozenset(lists["name_verbs"]))
+                       frozenset(lists["keep_words"]), frozenset(lists["name_verbs"]),
+                       tuple(lists["blockers"]))
 
 
 def _alternation(words) -> str:
@@ -283,6 +292,8 @@ class EntityMatcher:
         for gaz in rules.gazetteers:  # curated lists override the table
             for term in gaz.terms:
                 entries[term] = (gaz.label, gaz.id, gaz.normalized.get(term), None)
+        for term in rules.blockers:
+            entries[term] = (NONE, "blocker", None, None)
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
@@ -290,6 +301,8 @@ class EntityMatcher:
         self.suffixes = ahocorasick.Automaton()
         self.suffix_words: dict[str, tuple[str, str, bool]] = {}
         self.not_before: dict[str, tuple[str, ...]] = {}
+        self.generic_ok = {r.id for r in rules.suffixes if r.generic_ok}
+        self.max_pieces = {r.id: r.max_pieces for r in rules.suffixes}
         self.free: set[str] = set()  # rules whose names need no proper part
         self.placeless: set[str] = set()  # rules for which a place is no proper part
         for rule in rules.suffixes:
@@ -310,7 +323,9 @@ class EntityMatcher:
         self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
         self.stop_words = rules.stop_words | set(rules.titles)
         # one-character words (以, 在) stop a name only as whole tokens (stop_words), not as prefixes
-        verbs = sorted({v for v in rules.verbs | set(actions) if len(v) > 1}, key=len, reverse=True)
+        # multi-character stop words end a name as prefixes too (一流大学, 重点实验室)
+        verbs = sorted({v for v in rules.verbs | set(actions) | rules.stop_words if len(v) > 1},
+                       key=len, reverse=True)
         self.verb_re = regex.compile("|".join(regex.escape(v) for v in verbs) or "(?!)")
         self.title_words = frozenset(rules.titles)
 
@@ -324,8 +339,9 @@ class EntityMatcher:
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
                 continue  # 通江达海 is no 江达: a county's short form only as a whole word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
-            if label != "PERSON":
+            if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
+        single: set[int] = set()  # one-character names (来郑): no part of a longer built name
         for rule, pattern in self.patterns:
             for m in pattern.finditer(text):
                 span = m.span("name") if "name" in pattern.groupindex else m.span()
@@ -348,8 +364,24 @@ class EntityMatcher:
                 if rule.id == "law.book_title" and self._media(text[span[0] : span[1]]):
                     label = "ORG"  # 《人民日报》: a newspaper's name in brackets is the newspaper
                 found.append((Entity(start, span[1], label, rule.id), 3))
-        found += [(e, 0) for e in self._suffix_names(text, tokens, known)]
-        return _propagate_persons(text, _resolve(found))
+                if span[1] - span[0] == 1:
+                    single.add(span[0])
+        found += [(e, 0) for e in self._suffix_names(text, tokens, known, single)]
+        kept = [e for e in _resolve(found) if e.label != NONE]
+        quotes = [m.span() for m in QUOTE.finditer(text)]
+        if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
+            inside = bytearray(len(text))
+            for a, b in quotes:
+                inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
+            kept = [e for e in kept if not all(inside[e.start : e.end])]
+        return _propagate_persons(text, kept)
+
+    def _parent(self, pieces: list[tuple[int, int]], known: bytearray, text: str) -> bool:
+        """The name's first word is a whole gazetteer organization (国家统计局|四川调查总队)."""
+        if not pieces:
+            return False
+        a, b = pieces[0]
+        return text[a:b] in self.org_terms
 
     def _media(self, name: str) -> bool:
         return name in self.org_terms or (len(name) <= 8 and name.endswith(MEDIA_WORDS))
@@ -374,7 +406,8 @@ class EntityMatcher:
         tag = self.tags.get(piece)
         return tag in PROPER_TAGS or (tag is None and len(piece) >= 2 and piece not in self.stop_words)
 
-    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], known: bytearray) -> list[Entity]:
+    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], known: bytearray,
+                      single: set[int]) -> list[Entity]:
         """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
         if not tokens:
             return []
@@ -418,11 +451,14 @@ class EntityMatcher:
             j = i - 1
             first = pieces[0][0] if pieces else s
             chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
-            while j >= 0 and len(pieces) < 8:
+            limit = self.max_pieces.get(rule, 8)
+            while j >= 0 and len(pieces) < limit:
                 ps, pe = tokens[j]
-                if pe != first:
-                    break
+                if pe != first or ps in single or (label == "ORG" and self._parent(pieces, known, text)):
+                    break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
                 piece = text[ps:pe]
+                if DASHES.fullmatch(piece):
+                    break  # 跨境电商企业——致欧科技
                 if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
                     open_at = text.rfind("“", max(0, ps - 12), ps)
                     if open_at < 0 or not QUOTED.fullmatch(text, open_at + 1, ps):
@@ -465,13 +501,16 @@ class EntityMatcher:
                 continue  # a bare suffix (实验室, 机场) names nothing
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
+            if pieces and pieces[0][0] in single:
+                continue
             if rule in self.free and len(words) >= 2:
                 pass  # 粮食安全|保障|法: a statute needs no place in its name
             elif not any(self._proper(w, a, known) and not (rule in self.placeless and w in self.places)
                          for w, (a, _) in zip(words, pieces)):
                 generic = [w for w in words if w in self.rules.generic_heads]
-                local = label == "ORG" and words[0] in ("省", "市", "区", "县", "州", "镇", "乡")
-                if not local and not (generic and len(words) >= 2 and label in ("ORG", "EVENT")):
+                heads = rule in self.generic_ok
+                local = heads and words[0] in ("省", "市", "区", "县", "州", "镇", "乡")
+                if not local and not (generic and len(words) >= 2 and heads):
                     continue  # 国家实验室, 旅游度假区, 对外开放通道: no proper part, no name
             if edition:  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
                 start = edition.start()
