@@ -450,7 +450,8 @@ class Manifest:
             tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             os.replace(tmp, path)
         except OSError as exc:
-            raise ExtractorError(f"cannot write the manifest: {exc.strerror or exc}", file=str(path)) from None
+            why = f"cannot write the manifest: {exc.strerror or exc}"
+            raise ExtractorError(why, file=str(path)) from None
 
 
 def manifest_path(output: str, engine: str = "local") -> str | None:
