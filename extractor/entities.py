@@ -38,12 +38,15 @@ NONE = "NONE"  # a blocker's label: the span holds no entity (中国式现代化
 QUOTE = regex.compile(r"“[^“”\n。；;]{1,40}”|‘[^‘’\n。；;]{1,40}’")
 
 BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑", "全媒记者", "本报记者"}
-EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?:19|20)\d\d(?:年)?)$")
+# 第136届|广交会, 2024|中关村论坛 (2024年|全国两会 is a date, not an edition)
+EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?<!\d)(?:19|20)\d\d)$")
 # jieba dictionary tags that end a built name: prepositions, conjunctions, particles, adverbs,
 # pronouns, numerals and measure words, time words, interjections, onomatopoeia
 STOP_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "dg", "r", "rr", "rz",
                        "rg", "m", "mq", "q", "t", "tg", "y", "e", "o", "zg"})
+COMMON_FREQ = 3000  # jieba's dictionary count above which a proper tag is not trusted
 SHORT_RULE = "gpe.division.short"  # 敦煌 for 敦煌市: whole words only
+LEAD_TAGS = frozenset({"p", "v", "c", "u", "uj", "r"})  # 以|元宇宙, 算|力: a cut word's first character
 GLUED_TAGS = frozenset({"p", "c", "d", "u", "uj", "ul", "r"})
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 # 三地, 两市, 九大, 首批: a numeral and a measure word are no part of a name
@@ -84,7 +87,8 @@ class SuffixRule(_Model):
     not_before: list[str] = []  # text right after the suffix that makes it no name (地区|生产总值)
     needs_proper: bool = True  # False: a statute's word names it alone (民营经济促进法, 地方组织法)
     place_not_proper: bool = False  # True: a place and the word are no name (邯郸钢铁, 上海汽车)
-    generic_ok: bool = False  # True: 国家, 全国 … or 省, 市 … head a name (国家铁路局, 市财政局, 全国科技大会)
+    generic_ok: bool = False  # True: 国家, 全国 … or 省, 市 … head a name (国家铁路局, 市财政局)
+    strict: bool = False  # True: the proper part must be a gazetteer name or a dictionary proper noun
     max_pieces: int = 8  # words before the suffix at most (地区: 东北亚|地区, not 亚马逊…华中|地区)
     examples: list[EntityExample] = []
     note: str | None = None
@@ -115,6 +119,7 @@ class EntityFile(_Model):
     joiners: list[str] = []
     keep_words: list[str] = []
     name_verbs: list[str] = []
+    law_verbs: list[str] = []
     blockers: list[str] = []
     stop_words: list[str] = []
     verbs: list[str] = []
@@ -153,6 +158,7 @@ class EntityRules:
     keep_words: frozenset[str] = frozenset()
     name_verbs: frozenset[str] = frozenset()
     blockers: tuple[str, ...] = ()
+    law_verbs: frozenset[str] = frozenset()
 
 
 def entity_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
@@ -170,7 +176,8 @@ def load_entity_rules(extra: list[str] | tuple[str, ...] = ()) -> EntityRules:
 
 
 LISTS = ("titles", "post_titles", "surnames", "foreign_chars", "follow", "generic_heads", "joiners",
-         "keep_words", "name_verbs", "blockers", "stop_words", "verbs", "division_exclude", "suffix_exclude")
+         "keep_words", "name_verbs", "law_verbs", "blockers", "stop_words", "verbs", "division_exclude",
+         "suffix_exclude")
 
 
 @lru_cache(maxsize=8)
@@ -227,7 +234,7 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
                        "".join(lists["foreign_chars"]), tuple(lists["follow"]),
                        frozenset(lists["generic_heads"]), frozenset(lists["joiners"]),
                        frozenset(lists["keep_words"]), frozenset(lists["name_verbs"]),
-                       tuple(lists["blockers"]))
+                       tuple(lists["blockers"]), frozenset(lists["law_verbs"]))
 
 
 def _alternation(words) -> str:
@@ -264,7 +271,9 @@ def word_tags() -> dict[str, str]:
         for line in handle:
             parts = line.decode("utf-8").split()
             if len(parts) == 3:
-                tags[parts[0]] = parts[2]
+                # a frequent word tagged as a place or name is a common word (城市, 海洋): tag it n
+                common = parts[2] in PROPER_TAGS and int(parts[1]) >= COMMON_FREQ
+                tags[parts[0]] = "n" if common else parts[2]
     return tags
 
 
@@ -295,6 +304,7 @@ class EntityMatcher:
         for term in rules.blockers:
             entries[term] = (NONE, "blocker", None, None)
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
+        self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
         self.automaton.make_automaton()
@@ -302,6 +312,7 @@ class EntityMatcher:
         self.suffix_words: dict[str, tuple[str, str, bool]] = {}
         self.not_before: dict[str, tuple[str, ...]] = {}
         self.generic_ok = {r.id for r in rules.suffixes if r.generic_ok}
+        self.strict = {r.id for r in rules.suffixes if r.strict}
         self.max_pieces = {r.id: r.max_pieces for r in rules.suffixes}
         self.free: set[str] = set()  # rules whose names need no proper part
         self.placeless: set[str] = set()  # rules for which a place is no proper part
@@ -367,7 +378,7 @@ class EntityMatcher:
                 if span[1] - span[0] == 1:
                     single.add(span[0])
         found += [(e, 0) for e in self._suffix_names(text, tokens, known, single)]
-        kept = [e for e in _resolve(found) if e.label != NONE]
+        kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
         quotes = [m.span() for m in QUOTE.finditer(text)]
         if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
             inside = bytearray(len(text))
@@ -395,16 +406,20 @@ class EntityMatcher:
             and not self.verb_re.match(piece) and self.tags.get(piece) not in STOP_TAGS \
             and not NUMERIC_PIECE.fullmatch(piece)
 
-    def _law_piece(self, piece: str) -> bool:
-        """A plan's name may hold verbs (海南自由贸易港建设总体方案), not function words or punctuation."""
-        return bool(NAME_PIECE.fullmatch(piece)) and self.tags.get(piece) not in STOP_TAGS \
-            and not NUMERIC_PIECE.fullmatch(piece)
+    def _law_piece(self, piece: str, at: int, known: bytearray) -> bool:
+        """A plan's name may hold the verbs of plans (海南自由贸易港建设总体方案, 优化营商环境条例)."""
+        return piece in self.rules.law_verbs or piece in self.rules.name_verbs \
+            or self._piece_ok(piece, at, known)
 
-    def _proper(self, piece: str, start: int, known: bytearray) -> bool:
+    def _proper(self, piece: str, start: int, known: bytearray, strict: bool = False) -> bool:
         if any(known[start : start + len(piece)]) or regex.search(r"[A-Za-z]", piece):
             return True
         tag = self.tags.get(piece)
-        return tag in PROPER_TAGS or (tag is None and len(piece) >= 2 and piece not in self.stop_words)
+        if tag in PROPER_TAGS:
+            return True
+        # a word jieba does not know (桃花峪, 海昌) may be a name, not a cut through words (以元, 算力)
+        return not strict and tag is None and len(piece) >= 2 and piece not in self.stop_words \
+            and self.tags.get(piece[0]) not in LEAD_TAGS
 
     def _suffix_names(self, text: str, tokens: list[tuple[int, int]], known: bytearray,
                       single: set[int]) -> list[Entity]:
@@ -470,7 +485,7 @@ class EntityMatcher:
                     if j >= 0 and tokens[j][0] == open_at:
                         j -= 1
                     continue
-                if piece in self.rules.joiners and label in ("ORG", "LAW") and pieces and j > 0:
+                if piece in self.rules.joiners and label in ("ORG", "LAW", "EVENT") and pieces and j > 0:
                     before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
                     if tokens[j - 1][1] == ps and self._piece_ok(before) and before not in self.places \
                             and not any(before.endswith(w) for w in self.suffix_words):
@@ -485,13 +500,14 @@ class EntityMatcher:
                     j -= 1
                     continue
                 chain = False
-                if not (self._law_piece(piece) if label == "LAW" else self._piece_ok(piece, ps, known)):
+                fits = self._law_piece if label == "LAW" else self._piece_ok
+                if not fits(piece, ps, known):
                     break
                 pieces.insert(0, (ps, pe))
                 first = ps
                 j -= 1
             if label == "LAW":  # 修改|地方组织法 -> 地方组织法: a plan's name does not start with a verb
-                while pieces and not self._piece_ok(text[pieces[0][0] : pieces[0][1]], pieces[0][0], known):
+                while pieces and not self._law_piece(text[pieces[0][0] : pieces[0][1]], pieces[0][0], known):
                     pieces.pop(0)
             edition = EDITION.search(text, max(0, (pieces[0][0] if pieces else s) - 10),
                                      pieces[0][0] if pieces else s) if label == "EVENT" else None
@@ -499,13 +515,16 @@ class EntityMatcher:
                 if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
                     out.append(Entity(edition.start(), end, label, rule))
                 continue  # a bare suffix (实验室, 机场) names nothing
+            if label == "FAC" and len(pieces) > 2 and text[pieces[0][0] : pieces[0][1]] in self.counties:
+                pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
             if pieces and pieces[0][0] in single:
                 continue
             if rule in self.free and len(words) >= 2:
                 pass  # 粮食安全|保障|法: a statute needs no place in its name
-            elif not any(self._proper(w, a, known) and not (rule in self.placeless and w in self.places)
+            elif not any(self._proper(w, a, known, rule in self.strict)
+                         and not (rule in self.placeless and w in self.places)
                          for w, (a, _) in zip(words, pieces)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
@@ -521,6 +540,23 @@ class EntityMatcher:
                 end = place.end()
             out.append(Entity(start, end, label, rule))
         return out
+
+
+YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
+
+
+def _event_span(text: str, e: Entity) -> Entity:
+    """第136届|广交会, 博鳌亚洲论坛|2024年年会: an edition before and a yearly session after belong to it."""
+    start, end = e.start, e.end
+    edition = EDITION.search(text, max(0, start - 10), start)
+    if edition:
+        start = edition.start()
+    after = YEARLY.match(text, end)
+    if after and not text.endswith("年会", start, end):
+        end = after.end()
+    if (start, end) == (e.start, e.end):
+        return e
+    return Entity(start, end, e.label, e.rule, e.normalized, e.code)
 
 
 def _resolve(found: list[tuple[Entity, int]]) -> list[Entity]:
