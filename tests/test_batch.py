@@ -196,8 +196,8 @@ def test_resume_after_killing_the_process(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([*command, "-o", str(out)], env=env, stderr=subprocess.DEVNULL)
     journal = tmp_path / "records.jsonl.journal"
-    deadline = time.time() + 30
-    while time.time() < deadline and (not journal.exists() or journal.read_bytes().count(b"\n") < 4):
+    deadline = time.monotonic() + 60  # monotonic: the wall clock may be stepped under a test
+    while time.monotonic() < deadline and (not journal.exists() or journal.read_bytes().count(b"\n") < 4):
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
