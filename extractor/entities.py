@@ -454,9 +454,12 @@ class EntityMatcher:
                 head = text[ts:s]
                 if any(word.endswith(x) or text[ts:end].endswith(x) for x in self.rules.suffix_exclude):
                     continue
-                if length == 1 and len(head) < 2 and te - ts < 3:
+                if tail_only:  # 渭河, 滕王阁: one proper word, no gazetteer name (浙江), nothing before it
+                    if end == te and not all(known[ts:te]) and NAME_PIECE.fullmatch(head) \
+                            and self._proper(text[ts:te], ts, known, strict=True):
+                        out.append(Entity(ts, te, label, rule))
                     continue
-                if tail_only and not self._proper(text[ts:te], ts, known):
+                if length == 1 and len(head) < 2 and te - ts < 3:
                     continue
                 if not NAME_PIECE.fullmatch(head):
                     continue
