@@ -54,6 +54,7 @@ NUMERIC_PIECE = regex.compile(r"[一二两三四五六七八九十百千几多�
                               r"[地市省区县国家个项座条批大类种次年些成倍届期]?")
 PLACE_AFTER = regex.compile(r"[(（](\p{Han}{2,4})[)）]")
 DASHES = regex.compile(r"[—-]{2,}")
+LATIN = regex.compile(r"[A-Za-z]")
 QUOTED = regex.compile(r"[\p{Han}A-Za-z\d·]{1,10}")  # “郑创汇”, “一带一路”, “十四五”
 MEDIA_WORDS = ("日报", "晚报", "时报", "电视台")
 NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
@@ -411,8 +412,13 @@ class EntityMatcher:
         return piece in self.rules.law_verbs or piece in self.rules.name_verbs \
             or self._piece_ok(piece, at, known)
 
+    def _excluded(self, word: str) -> bool:
+        """The word ends in a common word that only looks like a name's end (布局, 写字楼)."""
+        exclude = self.rules.suffix_exclude
+        return any(word[k:] in exclude for k in range(len(word) - 1))
+
     def _proper(self, piece: str, start: int, known: bytearray, strict: bool = False) -> bool:
-        if any(known[start : start + len(piece)]) or regex.search(r"[A-Za-z]", piece):
+        if any(known[start : start + len(piece)]) or LATIN.search(piece):
             return True
         tag = self.tags.get(piece)
         if tag in PROPER_TAGS:
@@ -452,7 +458,7 @@ class EntityMatcher:
             if s > ts:  # the suffix ends a longer token: 省委宣传部, 黄鹤楼 (not 布局, 写字楼)
                 word = text[ts:te]
                 head = text[ts:s]
-                if any(word.endswith(x) or text[ts:end].endswith(x) for x in self.rules.suffix_exclude):
+                if self._excluded(word) or self._excluded(text[ts:end]):
                     continue
                 if tail_only:  # 渭河, 滕王阁: one proper word, no gazetteer name (浙江), nothing before it
                     if end == te and not all(known[ts:te]) and NAME_PIECE.fullmatch(head) \
