@@ -199,7 +199,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(options: Options, pack: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        _WORKER["pipe"] = options.build()
+        _WORKER["pipe"] = cached_pipeline(options)  # a forked worker has the parent's already
     except ExtractorError as exc:  # handed back with the first batch: one line, not a dead pool
         _WORKER["error"] = exc
     _WORKER["options"] = options
@@ -211,6 +211,12 @@ def _worker_batch(items: list[tuple[int, Document | Failure]]) -> list[Outcome]:
         raise _WORKER["error"]
     outcomes = run_batch(_WORKER["pipe"], items, _WORKER["options"])
     return [o.pack() for o in outcomes] if _WORKER["pack"] else outcomes
+
+
+def start_method() -> str:
+    """fork where it is safe (Linux, and no other thread in this process): workers then start at
+    once with the pipeline the parent built; spawn elsewhere (each worker imports and builds)."""
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
 def imap_chunks(
@@ -225,7 +231,8 @@ def imap_chunks(
     """`fn` over chunks in `jobs` spawned processes (each runs `initializer` once), with at most
     2 × jobs chunks in flight so a long input streams; results in input order, or as they finish."""
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("spawn"), initializer=initializer, initargs=initargs
+        jobs, mp_context=multiprocessing.get_context(start_method()), initializer=initializer,
+        initargs=initargs,
     )
     source = iter(chunks)
     pending: deque[Future] = deque()
@@ -278,6 +285,8 @@ def _outcomes(
         for batch in chain(first, batches):
             yield run_batch(pipe, batch, options)
         return
+    if start_method() == "fork":
+        cached_pipeline(options)  # built once here, inherited by every worker
     yield from imap_chunks(_worker_batch, chain(first, batches), jobs=jobs, ordered=ordered,
                            initializer=_init_worker, initargs=(options, pack))
 
@@ -663,7 +672,7 @@ class _Progress:
         self.bar = Progress(
             TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False,
+            console=Console(stderr=True), transient=False, auto_refresh=False,  # no thread: see start_method
         )
         self.task = self.bar.add_task("extract", total=total, rate="")
         self.started = time.perf_counter()
@@ -683,6 +692,7 @@ class _Progress:
             self.count += n
             rate = self.count / max(time.perf_counter() - self.started, 1e-9)
             self.bar.update(self.task, advance=n, rate=f"{rate:.1f} docs/s")
+            self.bar.refresh()
 
     def wrap(self, log: Log) -> Log:
         """Lines printed above the bar instead of through it."""

@@ -99,6 +99,7 @@ class Pipeline:
             from .batch import batched, imap_chunks
 
             chunks = batched(pairs, max(batch_size, 1))
+            _PIPE_WORKER["pipe"] = self  # forked workers use this very pipeline; spawned ones rebuild it
             for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=_pipe_init,
                                        initargs=(self._settings(),)):
                 yield from results
@@ -121,8 +122,9 @@ def _pipe_init(settings: dict) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    rules = settings.pop("rules")
-    _PIPE_WORKER["pipe"] = Pipeline(rules, **settings)
+    if "pipe" not in _PIPE_WORKER:
+        rules = settings.pop("rules")
+        _PIPE_WORKER["pipe"] = Pipeline(rules, **settings)
 
 
 def _pipe_batch(pairs: list[tuple[str, str | None]]) -> list[list[AnyRecord]]:

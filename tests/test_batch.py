@@ -274,6 +274,16 @@ def test_jobs_2_in_order_equals_jobs_1(tmp_path, texts):
     assert manifest.options["jobs"] == 2 and manifest.options["ordered"] is False
 
 
+def test_jobs_2_with_spawned_workers(tmp_path, texts, monkeypatch):
+    """Where fork is not safe (macOS, Windows, a threaded parent) each worker builds its pipeline."""
+    import extractor.batch
+
+    monkeypatch.setattr(extractor.batch, "start_method", lambda: "spawn")
+    run([str(texts)], tmp_path / "one.jsonl", jobs=1, batch_size=3, log=quiet)
+    run([str(texts)], tmp_path / "two.jsonl", jobs=2, batch_size=3, log=quiet)
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+
+
 def test_pipe_n_process_2_equals_n_process_1():
     pipe = Pipeline()
     items = [(s, f"d{i}") if i % 2 else s for i, s in enumerate(SENTENCES * 2)]
