@@ -34,7 +34,12 @@ RulesOpt = Annotated[
     typer.Option("--rules", help="A rule folder layered over the bundled rules (repeatable)."),
 ]
 SegmenterOpt = Annotated[
-    str, typer.Option("--segmenter", help="jieba (default), pkuseg (optional extra) or char.")
+    str,
+    typer.Option(
+        "--segmenter",
+        help="jieba (default; run by jieba-rs when installed), jieba-py (jieba's own Python), "
+        "pkuseg (optional extra) or char.",
+    ),
 ]
 
 
@@ -463,6 +468,35 @@ def schema() -> None:
     from extractor.records import record_json_schema
 
     typer.echo(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def bench(
+    mb: Annotated[
+        list[float] | None,
+        typer.Option("--mb", help="Size of generated text in MB (repeatable: --mb 1 --mb 10)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes for the N-jobs run (default: all cores).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Also write the results as JSON.")] = None,
+) -> None:
+    """Measure speed and memory on text generated from the bundled corpus (no download).
+
+    The whole pipeline with 1 and N jobs (characters/s, documents/s, peak RSS per worker), jieba.lcut
+    alone on the same text, a regex scan of numbers, start-up and rule compile times.
+
+    \b
+    Example:
+      zh-extract bench --mb 1 --mb 10 -o bench/results.json
+    """
+    from extractor.benchmark import main as run_bench
+
+    try:
+        run_bench(mb or [1.0], jobs, out)
+    except (FileNotFoundError, RuntimeError) as exc:
+        _error(str(exc))
+        raise typer.Exit(1) from None
 
 
 @models_app.command("pkuseg")

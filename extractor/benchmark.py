@@ -92,9 +92,11 @@ def rate(fn, path: Path) -> float:
 
 _WORKER = """
 import json, resource, sys, time
-from extractor.batch import run
+from extractor.batch import Options, cached_pipeline, run
+cached_pipeline(Options())("预热")  # start-up is measured on its own; forked workers inherit it
 start = time.perf_counter()
-manifest = run([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), log=lambda level, message: None)
+manifest = run([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), batch_size=int(sys.argv[4]),
+              log=lambda level, message: None)
 seconds = time.perf_counter() - start
 usage = lambda who: round(resource.getrusage(who).ru_maxrss / 1024, 1)
 print(json.dumps({"seconds": seconds, "counts": manifest.counts,
@@ -120,7 +122,8 @@ def _python(code: str, *args: str) -> str:
 
 def pipeline_run(corpus: Path, jobs: int, tmp: Path, stats: dict) -> dict:
     """The batch runner over the whole file with `jobs` processes (`jobs=1` runs in-process)."""
-    out = json.loads(_python(_WORKER, str(corpus), str(tmp / f"records-{jobs}.jsonl"), str(jobs)))
+    batch = max(1, min(32, stats["documents"] // (4 * jobs)))  # small inputs still reach every worker
+    out = json.loads(_python(_WORKER, str(corpus), str(tmp / f"records-{jobs}.jsonl"), str(jobs), str(batch)))
     failed = out["counts"]["documents"]["failed"]
     if failed:
         raise RuntimeError(f"{failed} benchmark documents failed")
