@@ -876,6 +876,10 @@ def load_records(paths: Iterable[str | Path]) -> tuple[list[dict], list[str]]:
                 except json.JSONDecodeError as exc:
                     errors.append(f"{path}:{n}: not JSON: {exc.msg}")
                     continue
+                if isinstance(rec, dict) and rec.get("type") == "error":  # a document the run could not read
+                    where = ":".join(str(x) for x in (rec.get("file"), rec.get("line")) if x is not None)
+                    errors.append(f"{where or rec.get('doc_id')}: {rec.get('reason')}")
+                    continue
                 model = models.get(rec.get("type", "quantity")) if isinstance(rec, dict) else None
                 if model is None:
                     what = rec.get("type") if isinstance(rec, dict) else type(rec).__name__

@@ -225,10 +225,16 @@ def test_report_counts_errors_and_targets(tmp_path):
     path = tmp_path / "records.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in good]
     lines[1:1] = ["not json", '{"type": "quantity", "text": "x"}', "[1]"]
+    failed = {"type": "error", "doc_id": "c", "reason": "empty file, nothing to extract",
+              "error": "InputError",
+              "file": "in/c.txt", "line": None}
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     records, errors = load_records([path])
     assert len(records) == 4 and len(errors) == 3
     assert errors[0].startswith(f"{path}:2: not JSON") and f"{path}:3: " in errors[1]
+    with_failure = tmp_path / "failed.jsonl"
+    with_failure.write_text(json.dumps(failed) + "\n", encoding="utf-8")
+    assert load_records([with_failure]) == ([], ["in/c.txt: empty file, nothing to extract"])
     page = report_page(records, errors=errors, source="records.jsonl")
     assert "&lt;洛阳&gt;" in page and "<洛阳>" not in page
     data = json.loads(re.search(r'class="zhx-data">(.*?)</script>', page).group(1))
