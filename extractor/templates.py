@@ -93,7 +93,10 @@ cues:
     "entities": """\
 # My entities. gazetteers: id, label (PERSON ORG GPE LOC FAC LAW EVENT NORP PRODUCT), terms,
 # normalized (name -> canonical name); suffixes: id, label, words; patterns: id, label, pattern
-# (group `name` is the entity); stop_words, verbs, division_exclude: word lists.
+# (group `name` is the entity); stop_words, verbs, division_exclude: word lists. Suffix options
+# (tail_only, strict, needs_proper, generic_ok, max_pieces, not_before, extend_left) and the name
+# lists (surnames, titles, post_titles, follow, joiners, blockers …) are explained at the top of
+# the bundled rules/entities/entities.yaml.
 gazetteers:
   - id: org.my_list
     label: ORG
