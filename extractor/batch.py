@@ -38,6 +38,7 @@ from .errors import ExtractorError
 from .periods import DocDate
 from .reader import Document, Failure, Fields, count_items, read_items, row_document
 from .records import ErrorRecord
+from .tokenizer import segmenter_backend
 from .writers import format_for, jsonl_bytes, open_sink
 
 EXIT_OK, EXIT_NOTHING, EXIT_SOME_FAILED = 0, 1, 3
@@ -432,6 +433,7 @@ class Manifest:
     version: str
     rules_fingerprint: str
     segmenter: str
+    segmenter_backend: str
     options: dict
     inputs: list[str]
     output: str
@@ -502,6 +504,7 @@ def make_manifest(
         version=__version__,
         rules_fingerprint=rules_fingerprint(options.rules),
         segmenter=options.segmenter,
+        segmenter_backend=segmenter_backend(options.segmenter),
         options={**asdict(options), **settings},
         inputs=list(inputs),
         output=output,

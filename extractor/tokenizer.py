@@ -158,6 +158,18 @@ def _split_ascii_runs(tokens: list[str]) -> list[str]:
     return out
 
 
+def segmenter_backend(segmenter: str) -> str:
+    """What really segments for a `--segmenter` name, with its version (for run manifests)."""
+    if segmenter == "jieba":
+        try:
+            import rjieba  # noqa: F401
+        except ImportError:
+            return f"jieba {_version('jieba')}"
+        return f"rjieba {_version('rjieba')}"
+    return {"jieba-py": f"jieba {_version('jieba')}", "pkuseg": f"pkuseg {_version('spacy-pkuseg')}"}.get(
+        segmenter, segmenter)
+
+
 def _version(package: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -138,6 +138,7 @@ def test_manifest_beside_the_output(tmp_path, texts):
     assert sum(saved["counts"]["records"].values()) == len(lines(out))
     assert set(saved["timings"]) == {"start", "end", "seconds", "docs_per_s", "chars_per_s"}
     assert saved["segmenter"] == "jieba" and saved["version"] and saved["errors"] == []
+    assert saved["segmenter_backend"].startswith(("rjieba", "jieba"))
     assert saved["rules_fingerprint"] == rules_fingerprint([])
     overlay = tmp_path / "mine"
     overlay.mkdir()
