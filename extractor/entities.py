@@ -15,6 +15,7 @@ once marks its other occurrences in the document (何雄 after 市长何雄).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 from dataclasses import dataclass
@@ -58,6 +59,17 @@ LATIN = regex.compile(r"[A-Za-z]")
 QUOTED = regex.compile(r"[\p{Han}A-Za-z\d·]{1,10}")  # “郑创汇”, “一带一路”, “十四五”
 MEDIA_WORDS = ("日报", "晚报", "时报", "电视台")
 NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
+HAN = regex.compile(r"\p{Han}+")
+ORDINAL = regex.compile(r"第[一二三四五六七八九十]{1,3}")  # 第一|中学, 第二|人民医院
+# 甘孜藏族自治州 -> 甘孜州: a prefecture's short form is its place name without the peoples' names
+PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈僳族|景颇族|朝鲜族|柯尔克孜|哈萨克"
+                        r"|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳]族)+$")
+# a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
+PHASE = regex.compile(r"(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
+                      r"(?:工程|项目|航站楼|院区|码头)?")
+COMPANY_WORDS = ("公司", "集团")
+PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
+PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
 
 
 class _Model(BaseModel):
@@ -91,6 +103,9 @@ class SuffixRule(_Model):
     generic_ok: bool = False  # True: 国家, 全国 … or 省, 市 … head a name (国家铁路局, 市财政局)
     strict: bool = False  # True: the proper part must be a gazetteer name or a dictionary proper noun
     max_pieces: int = 8  # words before the suffix at most (地区: 东北亚|地区, not 亚马逊…华中|地区)
+    needs_edition: bool = False  # True: a name only after an edition (第四十一届…风筝|会)
+    with_year: bool = False  # True: a year right before belongs to the name (2024年…统计公报)
+    town: bool = False  # True: a town or village (九宫山|镇, 安吉县|余村): the name starts after a division
     examples: list[EntityExample] = []
     note: str | None = None
     disabled: bool = False
@@ -101,6 +116,7 @@ class PatternRule(_Model):
     label: Label
     pattern: str
     extend_left: list[Label] = []  # a gazetteer name of these labels right before belongs to it
+    each_char: bool = False  # True: every character of the name is a name of its own (中|越两国)
     examples: list[EntityExample] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -304,7 +320,13 @@ class EntityMatcher:
                 entries[term] = (gaz.label, gaz.id, gaz.normalized.get(term), None)
         for term in rules.blockers:
             entries[term] = (NONE, "blocker", None, None)
+        for name, short, code, level in rules.divisions:
+            head = PEOPLES.match(short) if level == "city" and name.endswith("自治州") and short else None
+            if head and head.group(1) + "州" not in entries:  # 黔南布依族苗族自治州 -> 黔南州
+                entries[head.group(1) + "州"] = ("GPE", f"gpe.division.{level}", name, code)
+                self.places.add(head.group(1) + "州")
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
+        self.loc_terms = {t for g in rules.gazetteers if g.label == "LOC" for t in g.terms}
         self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
@@ -316,6 +338,13 @@ class EntityMatcher:
         self.strict = {r.id for r in rules.suffixes if r.strict}
         self.max_pieces = {r.id: r.max_pieces for r in rules.suffixes}
         self.free: set[str] = set()  # rules whose names need no proper part
+        self.needs_edition = {r.id for r in rules.suffixes if r.needs_edition}
+        self.with_year = {r.id for r in rules.suffixes if r.with_year}
+        self.towns = {r.id for r in rules.suffixes if r.town}
+        self.joiner_stop = tuple(w for r in rules.suffixes if r.label in ("ORG", "LAW", "EVENT", "GPE")
+                                 and not r.needs_edition and not r.town for w in r.words)
+        self.fac_words = tuple(w for r in rules.suffixes if r.label == "FAC" and not r.strict
+                               for w in r.words)
         self.placeless: set[str] = set()  # rules for which a place is no proper part
         for rule in rules.suffixes:
             for word in rule.words:
@@ -340,6 +369,12 @@ class EntityMatcher:
                        key=len, reverse=True)
         self.verb_re = regex.compile("|".join(regex.escape(v) for v in verbs) or "(?!)")
         self.title_words = frozenset(rules.titles)
+        self.surname_re = regex.compile(slots["{surname}"])
+        self.title_automaton = ahocorasick.Automaton()
+        for title in rules.titles:
+            self.title_automaton.add_word(title, len(title))
+        self.title_automaton.make_automaton()
+        self.follow1 = frozenset(w for w in rules.follow if len(w) == 1)  # 刘琦|说 glued by jieba
 
     def find(self, text: str, tokens: list[tuple[int, int]]) -> list[Entity]:
         """Entities on normalized `text`; `tokens` are the Doc's (start, end) character offsets."""
@@ -353,11 +388,19 @@ class EntityMatcher:
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
+            after = end_index + 1
+            if label == "GPE" and not rule.startswith("gpe.division") and after in bounds \
+                    and text[after : after + 1] in ("州", "省") and after + 1 in bounds:  # 阿拉木图|州
+                found.append((Entity(start, after + 1, label, rule, None, None), 2))
         single: set[int] = set()  # one-character names (来郑): no part of a longer built name
         for rule, pattern in self.patterns:
             for m in pattern.finditer(text):
                 span = m.span("name") if "name" in pattern.groupindex else m.span()
                 if span[0] == span[1]:
+                    continue
+                if rule.each_char:  # 中越两国: each character is a name
+                    found += [(Entity(k, k + 1, rule.label, rule.id), 3) for k in range(*span)]
+                    single.update(range(*span))
                     continue
                 if rule.id == "person.byline":  # 记者 董艳竹 袁帅: one entity per name
                     for name in regex.finditer(r"\p{Han}+", text[span[0] : span[1]]):
@@ -366,19 +409,31 @@ class EntityMatcher:
                         s = span[0] + name.start()
                         found.append((Entity(s, s + len(name.group()), rule.label, rule.id), 3))
                     continue
+                if rule.label == "PERSON" and not self._person_ok(text[span[0] : span[1]]):
+                    continue  # 书记和省长, 主任和专家: no name (市长和良辉 is one)
                 start = span[0]
                 if rule.extend_left:  # 山东省|第十四届人大…会议, 二十国集团|领导人第十九次峰会
                     before = self.automaton.iter(text, max(0, start - 12), start)
                     for end_index, (length, label, *_rest) in before:
                         if end_index + 1 == start and label in rule.extend_left:
                             start = min(start, end_index + 1 - length)
+                    if rule.label == "EVENT":
+                        start -= next((len(w) for w in PARTY_PREFIX if text.endswith(w, 0, start)), 0)
                 label = rule.label
                 if rule.id == "law.book_title" and self._media(text[span[0] : span[1]]):
                     label = "ORG"  # 《人民日报》: a newspaper's name in brackets is the newspaper
                 found.append((Entity(start, span[1], label, rule.id), 3))
                 if span[1] - span[0] == 1:
                     single.add(span[0])
-        found += [(e, 0) for e in self._suffix_names(text, tokens, known, single)]
+        found += self._titled_persons(text, tokens, {e.start for e, _ in found if e.label == "PERSON"})
+        built = self._suffix_names(text, tokens, known, single)
+        precise = [e for e, priority in found if priority == 3 and e.end - e.start > 1]
+        # a built name never cuts through a pattern's name (省十四届人大四次会议|上作政府工作报告)
+        if precise:
+            built = [e for e in built
+                     if not any(p.start < e.start < p.end < e.end or e.start < p.start < e.end < p.end
+                                for p in precise)]
+        found += [(e, 0) for e in built]
         kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
         quotes = [m.span() for m in QUOTE.finditer(text)]
         if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
@@ -387,6 +442,50 @@ class EntityMatcher:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
             kept = [e for e in kept if not all(inside[e.start : e.end])]
         return _propagate_persons(text, kept)
+
+    def _titled_persons(self, text: str, tokens: list[tuple[int, int]],
+                        named: set[int]) -> list[tuple[Entity, int]]:
+        """董事长|曹德旺|捐资: after a title, a word jieba does not know that starts with a surname."""
+        out = []
+        if not self.title_words:
+            return out
+        for last, length in self.title_automaton.iter(text):
+            k = bisect.bisect_left(tokens, (last + 1,))
+            if k >= len(tokens) or tokens[k][0] != last + 1 or last + 1 in named:
+                continue
+            a, b = tokens[k]
+            if k == 0 or tokens[k - 1][0] != last + 1 - length:
+                continue  # the title is a token of its own
+            name = text[a:b]
+            surname = self.surname_re.match(name)
+            if 2 <= len(name) <= 3 and name not in self.tags and HAN.fullmatch(name) and surname \
+                    and len(surname[0]) < len(name) and self._person_ok(name) \
+                    and name[-1] not in self.follow1 and name not in self.places:
+                out.append((Entity(a, b, "PERSON", "person.title"), 1))
+        return out
+
+    def _person_ok(self, name: str) -> bool:
+        if PERSON_NOT.search(name):
+            return False  # 和省长, 和市委: a title or a body, no name
+        # 和 is a surname only before a given name jieba does not know as a word (和良辉, not 和专家)
+        return not name.startswith("和") or self.tags.get(name[1:], "nr")[:2] == "nr"
+
+    def _cut_name(self, words: list[str]) -> bool:
+        """磨|憨|口岸: two or three characters jieba cut one by one right before the suffix, from a
+        name it does not know (not 做|大|做|强: adjectives and repeated characters)."""
+        run = ""
+        for w in reversed(words):
+            if len(w) != 1:
+                break
+            run = w + run
+        return 2 <= len(run) <= 3 and run not in self.tags and len(set(run)) == len(run) \
+            and bool(HAN.fullmatch(run)) and not any(self.tags.get(c, "-")[:1] in "abmq" for c in run)
+
+    def _phase_cut(self, text: str, start: int, end: int) -> int:
+        for k in range(start + 2, end - 1):
+            if text.endswith(self.fac_words, start, k) and PHASE.fullmatch(text, k, end):
+                return k
+        return end
 
     def _parent(self, pieces: list[tuple[int, int]], known: bytearray, text: str) -> bool:
         """The name's first word is a whole gazetteer organization (国家统计局|四川调查总队)."""
@@ -403,7 +502,7 @@ class EntityMatcher:
             return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
         if piece in self.rules.keep_words:
             return True
-        return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words \
+        return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words and piece[0] != "暨" \
             and not self.verb_re.match(piece) and self.tags.get(piece) not in STOP_TAGS \
             and not NUMERIC_PIECE.fullmatch(piece)
 
@@ -447,6 +546,9 @@ class EntityMatcher:
                     continue
             if any(text.startswith(w, end) for w in self.not_before.get(rule, ())):
                 continue
+            if label == "ORG" and text.startswith("书记", end) \
+                    and text.endswith(COMPANY_WORDS, 0, end - length):
+                continue  # 汾酒集团有限责任公司|党委书记: the company, and a title
             if end not in best or best[end][0] < length:
                 best[end] = (length, label, rule, tail_only)
         out = []
@@ -465,12 +567,23 @@ class EntityMatcher:
                             and self._proper(text[ts:te], ts, known, strict=True):
                         out.append(Entity(ts, te, label, rule))
                     continue
-                if length == 1 and len(head) < 2 and te - ts < 3:
+                # 安吉县|余村: a two-character village jieba does not know, right after its county
+                village = rule in self.towns and i > 0 and word not in self.tags \
+                    and text[tokens[i - 1][0] : tokens[i - 1][1]] in self.places
+                if length == 1 and len(head) < 2 and te - ts < 3 and not village:
+                    continue
+                # 水口镇, 余村: a town's one word, unknown to jieba or known as a word of its own
+                if rule in self.towns and te - ts <= 4 \
+                        and (word not in self.tags or (te - ts >= 3 and word[-1] in "镇乡")):
+                    out.append(Entity(ts, te, label, rule))
                     continue
                 if not NAME_PIECE.fullmatch(head):
                     continue
                 pieces.append((ts, s))
             elif tail_only:
+                prev = text[tokens[i - 1][0] : tokens[i - 1][1]] if i > 0 and tokens[i - 1][1] == s else ""
+                if te == end and prev in self.loc_terms and prev[-1] not in "江河湖山":
+                    out.append(Entity(tokens[i - 1][0], end, label, rule))  # 湟水|河: a river's full name
                 continue
             j = i - 1
             first = pieces[0][0] if pieces else s
@@ -478,8 +591,11 @@ class EntityMatcher:
             limit = self.max_pieces.get(rule, 8)
             while j >= 0 and len(pieces) < limit:
                 ps, pe = tokens[j]
-                if pe != first or ps in single or (label == "ORG" and self._parent(pieces, known, text)):
+                if pe != first or ps in single or (label == "ORG" and self._parent(pieces, known, text)
+                                                   and not text.endswith(COMPANY_WORDS, 0, end)):
                     break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
+                if rule in self.towns and text[ps:pe] in self.places:
+                    break  # 通山县|九宫山镇: the county is a name of its own
                 piece = text[ps:pe]
                 if DASHES.fullmatch(piece):
                     break  # 跨境电商企业——致欧科技
@@ -496,8 +612,9 @@ class EntityMatcher:
                     continue
                 if piece in self.rules.joiners and label in ("ORG", "LAW", "EVENT") and pieces and j > 0:
                     before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
-                    if tokens[j - 1][1] == ps and self._piece_ok(before) and before not in self.places \
-                            and not any(before.endswith(w) for w in self.suffix_words):
+                    fits = self._piece_ok(before) or before in self.rules.name_verbs  # 发展|和|改革|委员会
+                    if tokens[j - 1][1] == ps and fits and before not in self.places \
+                            and not before.endswith(self.joiner_stop):
                         pieces.insert(0, (ps, pe))
                         first = ps
                         j -= 1
@@ -509,6 +626,11 @@ class EntityMatcher:
                     j -= 1
                     continue
                 chain = False
+                if label == "ORG" and not pieces and ORDINAL.fullmatch(piece):
+                    pieces.insert(0, (ps, pe))  # 曲靖市|第一|中学
+                    first = ps
+                    j -= 1
+                    continue
                 fits = self._law_piece if label == "LAW" else self._piece_ok
                 if not fits(piece, ps, known):
                     break
@@ -520,6 +642,8 @@ class EntityMatcher:
                     pieces.pop(0)
             edition = EDITION.search(text, max(0, (pieces[0][0] if pieces else s) - 10),
                                      pieces[0][0] if pieces else s) if label == "EVENT" else None
+            if rule in self.needs_edition and not edition:
+                continue  # 风筝会 alone: only 第四十一届…风筝会 is sure to be an event
             if not pieces:
                 if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
                     out.append(Entity(edition.start(), end, label, rule))
@@ -530,11 +654,14 @@ class EntityMatcher:
             start = pieces[0][0]
             if pieces and pieces[0][0] in single:
                 continue
-            if rule in self.free and len(words) >= 2:
+            if rule in self.free and (len(words) >= 2 or self.max_pieces.get(rule) == 1):
                 pass  # 粮食安全|保障|法: a statute needs no place in its name
             elif not any(self._proper(w, a, known, rule in self.strict)
                          and not (rule in self.placeless and w in self.places)
-                         for w, (a, _) in zip(words, pieces)):
+                         for w, (a, _) in zip(words, pieces)) \
+                    and not (label == "FAC" and s > ts and self.tags.get(text[ts:te]) in PROPER_TAGS
+                             and rule not in self.strict) \
+                    and not (rule not in self.strict and self._cut_name(words)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
                 local = heads and words[0] in ("省", "市", "区", "县", "州", "镇", "乡")
@@ -542,6 +669,12 @@ class EntityMatcher:
                     continue  # 国家实验室, 旅游度假区, 对外开放通道: no proper part, no name
             if edition:  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
                 start = edition.start()
+            if rule in self.with_year:
+                year = YEAR_BEFORE.search(text, max(0, start - 5), start)
+                if year:  # 2024年潍坊市…统计公报: the year is in the communiqué's title
+                    start = year.start()
+            if label == "FAC":  # 阜阳西站|改扩建工程, 拉萨贡嘎国际机场|新航站楼: the facility alone
+                end = self._phase_cut(text, start, end)
             if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
                 continue  # “中国动力谷”: a name in a slogan's quotes is not annotated
             place = PLACE_AFTER.match(text, end) if label in ("FAC", "ORG", "EVENT") else None
@@ -551,6 +684,7 @@ class EntityMatcher:
         return out
 
 
+YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
 
 
