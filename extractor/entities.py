@@ -47,6 +47,10 @@ STOP_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "
                        "rg", "m", "mq", "q", "t", "tg", "y", "e", "o", "zg"})
 COMMON_FREQ = 3000  # jieba's dictionary count above which a proper tag is not trusted
 SHORT_RULE = "gpe.division.short"  # 敦煌 for 敦煌市: whole words only
+AFTER_RULE = "gpe.division.after"  # 正定 for 正定县: only right after its city or province (石家庄正定)
+# 在|博鳌|开幕: a place a meeting is held in or a visit made to, by the verb after it
+VENUE_VERBS = ("举行", "开幕", "闭幕", "举办", "召开", "隆重开幕", "会见", "会晤", "调研", "考察", "视察")
+VENUE_TAGS = frozenset({None, "ns", "nr", "nrt", "nz"})
 LEAD_TAGS = frozenset({"p", "v", "c", "u", "uj", "r"})  # 以|元宇宙, 算|力: a cut word's first character
 GLUED_TAGS = frozenset({"p", "c", "d", "u", "uj", "ul", "r"})
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
@@ -321,6 +325,17 @@ class EntityMatcher:
         for term in rules.blockers:
             entries[term] = (NONE, "blocker", None, None)
         for name, short, code, level in rules.divisions:
+            # 正定 for 正定县, 顺德 for 顺德区: a county's short form, trusted right after its parent only
+            if level == "county" and len(name) >= 3 and name[-1] in "县市区旗" and not short:
+                base = name[:-1]
+                if base in rules.exclude or self.tags.get(base) in ("p", "c", "u", "uj", "r"):
+                    continue
+                if base not in entries:
+                    entries[base] = ("GPE", AFTER_RULE, name, code)
+                    self.places.add(base)
+                elif entries[base][1] == AFTER_RULE:  # 朝阳 in Beijing and in Changchun
+                    entries[base] = ("GPE", AFTER_RULE, name, f"{entries[base][3]}|{code}")
+        for name, short, code, level in rules.divisions:
             head = PEOPLES.match(short) if level == "city" and name.endswith("自治州") and short else None
             if head and head.group(1) + "州" not in entries:  # 黔南布依族苗族自治州 -> 黔南州
                 entries[head.group(1) + "州"] = ("GPE", f"gpe.division.{level}", name, code)
@@ -341,6 +356,7 @@ class EntityMatcher:
         self.needs_edition = {r.id for r in rules.suffixes if r.needs_edition}
         self.with_year = {r.id for r in rules.suffixes if r.with_year}
         self.towns = {r.id for r in rules.suffixes if r.town}
+        self.all_suffixes = tuple(w for r in rules.suffixes for w in r.words)
         self.joiner_stop = tuple(w for r in rules.suffixes if r.label in ("ORG", "LAW", "EVENT", "GPE")
                                  and not r.needs_edition and not r.town for w in r.words)
         self.fac_words = tuple(w for r in rules.suffixes if r.label == "FAC" and not r.strict
@@ -381,10 +397,20 @@ class EntityMatcher:
         found: list[tuple[Entity, int]] = []  # (entity, priority: 3 pattern, 2 gazetteer, 0 built)
         known = bytearray(len(text))  # characters inside a gazetteer name: a built name's proper part
         bounds = {s for s, _ in tokens} | {e for _, e in tokens}
+        parents: dict[int, str] = {}  # end of a division's name -> its code
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
                 continue  # 通江达海 is no 江达: a county's short form only as a whole word
+            if rule == AFTER_RULE:
+                parent = parents.get(start)
+                prefix = parent and (parent[:2] if parent[2:4] == "00" else parent[:4])
+                if not prefix or end_index + 1 not in bounds or not any(
+                        c.startswith(prefix) for c in code.split("|")):
+                    continue
+                normalized, code = None, None
+            elif code and label == "GPE":
+                parents[end_index + 1] = code
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
@@ -425,6 +451,7 @@ class EntityMatcher:
                 found.append((Entity(start, span[1], label, rule.id), 3))
                 if span[1] - span[0] == 1:
                     single.add(span[0])
+        found += self._venues(text, tokens, known)
         found += self._titled_persons(text, tokens, {e.start for e, _ in found if e.label == "PERSON"})
         built = self._suffix_names(text, tokens, known, single)
         precise = [e for e, priority in found if priority == 3 and e.end - e.start > 1]
@@ -442,6 +469,24 @@ class EntityMatcher:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
             kept = [e for e in kept if not all(inside[e.start : e.end])]
         return _propagate_persons(text, kept)
+
+    def _venues(self, text: str, tokens: list[tuple[int, int]], known: bytearray) -> list[tuple[Entity, int]]:
+        """在|博鳌|开幕, 在|张家界|调研: the word between 在 and a verb of meeting or visiting."""
+        out = []
+        at = text.find("在")
+        while at >= 0:
+            k = bisect.bisect_left(tokens, (at + 1,))
+            if 0 < k < len(tokens) - 2 and tokens[k - 1] == (at, at + 1) and tokens[k][0] == at + 1:
+                if text[tokens[k][0] : tokens[k][1]] in self.places:  # 在|海南|博鳌|开幕
+                    k += 1
+                a, b = tokens[k]
+                word = text[a:b]
+                if 2 <= b - a <= 4 and HAN.fullmatch(word) and self.tags.get(word) in VENUE_TAGS \
+                        and text.startswith(VENUE_VERBS, b) and tokens[k + 1][0] == b \
+                        and not any(known[a:b]) and not word.endswith(self.all_suffixes):
+                    out.append((Entity(a, b, "GPE", "gpe.venue"), 1))
+            at = text.find("在", at + 1)
+        return out
 
     def _titled_persons(self, text: str, tokens: list[tuple[int, int]],
                         named: set[int]) -> list[tuple[Entity, int]]:
