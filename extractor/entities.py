@@ -490,7 +490,8 @@ class EntityMatcher:
 
     def _titled_persons(self, text: str, tokens: list[tuple[int, int]],
                         named: set[int]) -> list[tuple[Entity, int]]:
-        """董事长|曹德旺|捐资: after a title, a word jieba does not know that starts with a surname."""
+        """董事长|曹德旺|捐资: after a title, a word that starts with a surname, unknown to jieba or a
+        personal name by its dictionary."""
         out = []
         if not self.title_words:
             return out
@@ -503,8 +504,8 @@ class EntityMatcher:
                 continue  # the title is a token of its own
             name = text[a:b]
             surname = self.surname_re.match(name)
-            if 2 <= len(name) <= 3 and name not in self.tags and HAN.fullmatch(name) and surname \
-                    and len(surname[0]) < len(name) and self._person_ok(name) \
+            if 2 <= len(name) <= 3 and self.tags.get(name, "nr")[:2] == "nr" and HAN.fullmatch(name) \
+                    and surname and len(surname[0]) < len(name) and self._person_ok(name) \
                     and name[-1] not in self.follow1 and name not in self.places:
                 out.append((Entity(a, b, "PERSON", "person.title"), 1))
         return out
