@@ -324,17 +324,14 @@ class EntityMatcher:
                 entries[term] = (gaz.label, gaz.id, gaz.normalized.get(term), None)
         for term in rules.blockers:
             entries[term] = (NONE, "blocker", None, None)
+        # 正定 for 正定县, 顺德 for 顺德区: a county's short form, trusted right after its parent only
+        self.after_parent: dict[str, list[str]] = {}
         for name, short, code, level in rules.divisions:
-            # 正定 for 正定县, 顺德 for 顺德区: a county's short form, trusted right after its parent only
-            if level == "county" and len(name) >= 3 and name[-1] in "县市区旗" and not short:
-                base = name[:-1]
-                if base in rules.exclude or self.tags.get(base) in ("p", "c", "u", "uj", "r"):
-                    continue
-                if base not in entries:
-                    entries[base] = ("GPE", AFTER_RULE, name, code)
-                    self.places.add(base)
-                elif entries[base][1] == AFTER_RULE:  # 朝阳 in Beijing and in Changchun
-                    entries[base] = ("GPE", AFTER_RULE, name, f"{entries[base][3]}|{code}")
+            base = name[:-1]
+            if level == "county" and len(name) >= 3 and name[-1] in "县市区旗" and not short \
+                    and base not in entries and base not in rules.exclude \
+                    and self.tags.get(base) not in ("p", "c", "u", "uj", "r"):
+                self.after_parent.setdefault(base, []).append(code)
         for name, short, code, level in rules.divisions:
             head = PEOPLES.match(short) if level == "city" and name.endswith("自治州") and short else None
             if head and head.group(1) + "州" not in entries:  # 黔南布依族苗族自治州 -> 黔南州
@@ -397,20 +394,16 @@ class EntityMatcher:
         found: list[tuple[Entity, int]] = []  # (entity, priority: 3 pattern, 2 gazetteer, 0 built)
         known = bytearray(len(text))  # characters inside a gazetteer name: a built name's proper part
         bounds = {s for s, _ in tokens} | {e for _, e in tokens}
-        parents: dict[int, str] = {}  # end of a division's name -> its code
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
                 continue  # 通江达海 is no 江达: a county's short form only as a whole word
-            if rule == AFTER_RULE:
-                parent = parents.get(start)
-                prefix = parent and (parent[:2] if parent[2:4] == "00" else parent[:4])
-                if not prefix or end_index + 1 not in bounds or not any(
-                        c.startswith(prefix) for c in code.split("|")):
-                    continue
-                normalized, code = None, None
-            elif code and label == "GPE":
-                parents[end_index + 1] = code
+            if code and label == "GPE" and end_index + 1 in bounds:  # 石家庄|正定
+                prefix = code[:2] if code[2:4] == "00" else code[:4]
+                for size in (2, 3):
+                    codes = self.after_parent.get(text[end_index + 1 : end_index + 1 + size])
+                    if codes and end_index + 1 + size in bounds and any(c.startswith(prefix) for c in codes):
+                        found.append((Entity(end_index + 1, end_index + 1 + size, "GPE", AFTER_RULE), 2))
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
@@ -600,6 +593,8 @@ class EntityMatcher:
         out = []
         for end, (length, label, rule, tail_only) in best.items():
             s = end - length
+            if rule in self.needs_edition and "届" not in text[max(0, s - 30) : s]:
+                continue  # 风筝会 with no edition before it: no name (a quick test before the full one)
             i = owner[s]
             ts, te = tokens[i]
             pieces: list[tuple[int, int]] = []

@@ -74,9 +74,9 @@ HELDOUT_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.95, "FAC": 
 # its misses were read and the rules made more general (long organisation names, facility and road
 # suffixes, phases after a facility, towns and prefectures, party congresses and edition events,
 # bylines and titles), never fed its names. Measured after that: PERSON 1.00, LAW 1.00, EVENT 1.00,
-# ORG 0.99, GPE 0.99, FAC 0.98, LOC 0.85 (流域 and 上游地区 kept in the name, as the corpus gold
-# has them, where this writer leaves them out). Unseen text will score lower than these figures;
-# the floors sit a little below them.
+# ORG 0.994, GPE 0.993, FAC 0.978, LOC 0.847 (流域 and 上游地区 kept in the name, the convention
+# of the corpus gold, where this writer leaves them out; so LOC stays under the 0.85 bar here).
+# These figures flatter unseen text: a new blind set will score lower. The floors sit a little below.
 BLIND_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.82, "FAC": 0.93, "LAW": 0.95,
                 "EVENT": 0.95}
 BAR = 0.85  # the bar, per label
