@@ -64,13 +64,14 @@ QUOTED = regex.compile(r"[\p{Han}A-Za-z\d·]{1,10}")  # “郑创汇”, “一�
 MEDIA_WORDS = ("日报", "晚报", "时报", "电视台")
 NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
 HAN = regex.compile(r"\p{Han}+")
+TOWN_STOP = STOP_TAGS - {"zg"} | {"v", "vn", "vd"}
 ORDINAL = regex.compile(r"第[一二三四五六七八九十]{1,3}")  # 第一|中学, 第二|人民医院
 # 甘孜藏族自治州 -> 甘孜州: a prefecture's short form is its place name without the peoples' names
 PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈僳族|景颇族|朝鲜族|柯尔克孜|哈萨克"
                         r"|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳]族)+$")
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
 PHASE = regex.compile(r"(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
-                      r"(?:工程|项目|航站楼|院区|码头)?")
+                      r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?")
 COMPANY_WORDS = ("公司", "集团")
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
 PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
@@ -509,6 +510,22 @@ class EntityMatcher:
         # 和 is a surname only before a given name jieba does not know as a word (和良辉, not 和专家)
         return not name.startswith("和") or self.tags.get(name[1:], "nr")[:2] == "nr"
 
+    def _town(self, text: str, tokens: list[tuple[int, int]], i: int, s: int, end: int) -> Entity | None:
+        """永康市|古|山镇, 洱源县|茈|碧|湖镇: two or three characters between a county and 镇 or 乡,
+        however jieba cut them, name a town."""
+        j = i
+        while j > 0 and tokens[j - 1][1] >= s - 3:
+            j -= 1
+        while j < i:
+            a, b = tokens[j]
+            if b <= s - 1 and text[a:b] in self.places and text[b - 1] in "县市区州旗" and 2 <= s - b <= 3:
+                cut = [text[x:y] for x, y in tokens[j + 1 : i]] + [text[tokens[i][0] : s]]
+                if HAN.fullmatch(text, b, s) and all(self.tags.get(w, "-") not in TOWN_STOP
+                                                     for w in cut if w):
+                    return Entity(b, end, "GPE", "gpe.town")
+            j += 1
+        return None
+
     def _cut_name(self, words: list[str]) -> bool:
         """磨|憨|口岸: two or three characters jieba cut one by one right before the suffix, from a
         name it does not know (not 做|大|做|强: adjectives and repeated characters)."""
@@ -603,6 +620,9 @@ class EntityMatcher:
                 head = text[ts:s]
                 if self._excluded(word) or self._excluded(text[ts:end]):
                     continue
+                if rule in self.towns and (town := self._town(text, tokens, i, s, end)):
+                    out.append(town)
+                    continue
                 if tail_only:  # 渭河, 滕王阁: one proper word, no gazetteer name (浙江), nothing before it
                     if end == te and not all(known[ts:te]) and NAME_PIECE.fullmatch(head) \
                             and self._proper(text[ts:te], ts, known, strict=True):
@@ -637,6 +657,8 @@ class EntityMatcher:
                     break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
                 if rule in self.towns and text[ps:pe] in self.places:
                     break  # 通山县|九宫山镇: the county is a name of its own
+                if label == "FAC" and text.endswith("流域", ps, pe):
+                    break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
                 if DASHES.fullmatch(piece):
                     break  # 跨境电商企业——致欧科技
