@@ -10,7 +10,12 @@ know, Latin letters), so 国家实验室 or 旅游度假区 name nothing. Patter
 names, congress sessions) are regular expressions with slots filled from the rule lists ({surname},
 {title}, {foreign}, {follow}, {post_title}). Overlaps are settled once: the longest name wins, a
 pattern beats a gazetteer name, which beats a built one of the same length. A personal name found
-once marks its other occurrences in the document (何雄 after 市长何雄).
+once marks its other occurrences in the document (何雄 after 市长何雄). Around the suffixes: a phase
+after a facility is cut off (阜阳西站|改扩建工程), a town starts after its county (通山县|九宫山镇), a
+county's short form counts right after its city (石家庄|正定), a prefecture's short form is
+X州 (黔南州), a word between 在 and a verb of meeting is a place (在|博鳌|开幕), a name jieba knows
+or does not know after a title is a person (董事长|曹德旺|捐资), and a built name never cuts
+through a pattern's name.
 """
 
 from __future__ import annotations
