@@ -79,6 +79,7 @@ PHASE = regex.compile(r"(?:改扩建|扩建|改建|新建|迁建|续建|改造|�
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?")
 COMPANY_WORDS = ("公司", "集团")
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
+LEVEL_WORDS = ("", "自治区", "省", "市", "区", "县", "州")  # a level word a session's pattern starts with
 PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
 
 
@@ -438,9 +439,11 @@ class EntityMatcher:
                     continue  # 书记和省长, 主任和专家: no name (市长和良辉 is one)
                 start = span[0]
                 if rule.extend_left:  # 山东省|第十四届人大…会议, 二十国集团|领导人第十九次峰会
-                    before = self.automaton.iter(text, max(0, start - 12), start)
+                    before = self.automaton.iter(text, max(0, start - 12), min(len(text), start + 3))
                     for end_index, (length, label, *_rest) in before:
-                        if end_index + 1 == start and label in rule.extend_left:
+                        # 山东省|第十四届…; 宁夏回族自治区|第十三届…: a match's 自治区 ends the place's name
+                        if label in rule.extend_left and end_index + 1 - length < span[0] <= end_index + 1 \
+                                and text[span[0] : end_index + 1] in LEVEL_WORDS:
                             start = min(start, end_index + 1 - length)
                     if rule.label == "EVENT":
                         start -= next((len(w) for w in PARTY_PREFIX if text.endswith(w, 0, start)), 0)
@@ -603,7 +606,9 @@ class EntityMatcher:
                 # 宁夏回族自治区党委|书记 in one token: the body ends where a title begins
                 i = owner[end_index]
                 rest = text[end : tokens[i][1]]  # 市工业和信息化局|已: a function word glued on
-                if rest not in self.title_words and self.tags.get(rest) not in GLUED_TAGS:
+                # 阿拉善盟|委副|书记: 副 glued on before a title
+                glued = rest == "副" and text.startswith(self.rules.titles, tokens[i][1])
+                if rest not in self.title_words and self.tags.get(rest) not in GLUED_TAGS and not glued:
                     continue
             if any(text.startswith(w, end) for w in self.not_before.get(rule, ())):
                 continue
@@ -682,7 +687,8 @@ class EntityMatcher:
                     before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
                     fits = self._piece_ok(before) or before in self.rules.name_verbs  # 发展|和|改革|委员会
                     if tokens[j - 1][1] == ps and fits and before not in self.places \
-                            and not before.endswith(self.joiner_stop):
+                            and HAN.fullmatch(before) \
+                            and (not before.endswith(self.joiner_stop) or before in self.rules.name_verbs):
                         pieces.insert(0, (ps, pe))
                         first = ps
                         j -= 1
@@ -732,7 +738,7 @@ class EntityMatcher:
                     and not (rule not in self.strict and self._cut_name(words)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
-                local = heads and words[0] in ("省", "市", "区", "县", "州", "镇", "乡")
+                local = heads and words[0] in ("省", "市", "区", "县", "州", "镇", "乡", "自治区", "自治州")
                 if not local and not (generic and len(words) >= 2 and heads):
                     continue  # 国家实验室, 旅游度假区, 对外开放通道: no proper part, no name
             if edition:  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
