@@ -78,6 +78,8 @@ PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈�
 PHASE = regex.compile(r"(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?")
 COMPANY_WORDS = ("公司", "集团")
+OPEN_BRACKET = regex.compile(r"[(（][\p{Han}A-Za-z·]{1,8}$")
+COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)?有限")  # 光明食品(集团)有限公司
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
 LEVEL_WORDS = ("", "自治区", "省", "市", "区", "县", "州")  # a level word a session's pattern starts with
 PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
@@ -670,6 +672,10 @@ class EntityMatcher:
                 if label == "FAC" and text.endswith("流域", ps, pe):
                     break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
+                if piece in ("(", "（") and not any(text[a:b] in (")", "）") for a, b in pieces):
+                    break  # (中国·郑州)|国际合作…中心: an unclosed bracket ends the name
+                if piece in (")", "）") and not OPEN_BRACKET.search(text[max(0, ps - 9) : ps]):
+                    break  # (记者 赵婷婷)|瑞丽口岸: a bracket closed before the name ends it
                 if DASHES.fullmatch(piece):
                     break  # 跨境电商企业——致欧科技
                 if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
@@ -726,6 +732,10 @@ class EntityMatcher:
                 pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
+            name = text[start:end]
+            opened = len(regex.findall(r"[(（]", name))
+            if text[start] in "(（" or opened != len(regex.findall(r"[)）]", name)):
+                continue  # 酒|厂|(集团)有限责任公司, 郑州)国际…中心: the name was cut inside a bracket
             if pieces and pieces[0][0] in single:
                 continue
             if rule in self.free and (len(words) >= 2 or self.max_pieces.get(rule) == 1):
@@ -735,7 +745,8 @@ class EntityMatcher:
                          for w, (a, _) in zip(words, pieces)) \
                     and not (label == "FAC" and s > ts and self.tags.get(text[ts:te]) in PROPER_TAGS
                              and rule not in self.strict) \
-                    and not (rule not in self.strict and self._cut_name(words)):
+                    and not (rule not in self.strict and self._cut_name(words)) \
+                    and not (label == "ORG" and COMPANY_BRACKET.search(text, start, end)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
                 local = heads and words[0] in ("省", "市", "区", "县", "州", "镇", "乡", "自治区", "自治州")
