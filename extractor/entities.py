@@ -432,7 +432,8 @@ class EntityMatcher:
                     continue
                 if rule.id == "person.byline":  # 记者 董艳竹 袁帅: one entity per name
                     for name in regex.finditer(r"\p{Han}+", text[span[0] : span[1]]):
-                        if name.group() in BYLINE_ROLES or name.group() in self.places:
+                        if name.group() in BYLINE_ROLES or name.group() in self.places \
+                                or name.group().endswith("报道") or name.group().startswith("发自"):
                             continue  # 记者 李明远 济南报道: the place is not a name
                         s = span[0] + name.start()
                         found.append((Entity(s, s + len(name.group()), rule.label, rule.id), 3))
