@@ -505,15 +505,53 @@ class EntityMatcher:
             if k >= len(tokens) or tokens[k][0] != last + 1 or last + 1 in named:
                 continue
             a, b = tokens[k]
-            if k == 0 or tokens[k - 1][0] != last + 1 - length:
-                continue  # the title is a token of its own
+            if k == 0 or tokens[k - 1][1] != last + 1 or tokens[k - 1][0] > last + 1 - length:
+                continue  # the title ends a token (局长, 局|局长 glued as 局局长)
             name = text[a:b]
             surname = self.surname_re.match(name)
             if 2 <= len(name) <= 3 and self.tags.get(name, "nr")[:2] == "nr" and HAN.fullmatch(name) \
                     and surname and len(surname[0]) < len(name) and self._person_ok(name) \
                     and name[-1] not in self.follow1 and name not in self.places:
                 out.append((Entity(a, b, "PERSON", "person.title"), 1))
+                continue
+            # 市长|张|文县, 秘书|周|建华: a one-character surname and the given name jieba cut off
+            if len(name) == 1 and surname and k + 1 < len(tokens) and self._follows(text, tokens, k + 2):
+                c, d = tokens[k + 1]
+                if 1 <= d - c <= 2 and HAN.fullmatch(text, c, d) and name != "和" \
+                        and text[c:d] not in self.title_words \
+                        and self.tags.get(text[c:d], "nr") not in STOP_TAGS \
+                        and text[c:d] not in self.stop_words:
+                    out.append((Entity(a, d, "PERSON", "person.title"), 1))
+                continue
+            # 州长|曲木|拉哈|赴, 盟长|那仁满|都|拉|在: a name jieba does not know, up to a verb after names
+            run = k
+            while run < len(tokens) and tokens[run][1] - a <= 5 and HAN.fullmatch(text, *tokens[run]):
+                run += 1
+                d = tokens[run - 1][1]
+                if d - a >= 3 and self._follows(text, tokens, run) \
+                        and all(self._foreign_piece(text[x:y], x == a) for x, y in tokens[k:run]):
+                    out.append((Entity(a, d, "PERSON", "person.title"), 1))
+                    break
         return out
+
+    def _foreign_piece(self, word: str, first: bool) -> bool:
+        """A piece of a name jieba does not know: unknown or a personal name by its dictionary, or
+        one character after the first piece (那仁满|都|拉); never a place or a word that follows a name."""
+        if word in self.places or word in self.rules.follow:
+            return False
+        if not first and len(word) == 1:
+            return True
+        if word in self.stop_words:
+            return False
+        tag = self.tags.get(word)
+        return tag is None or tag[:2] == "nr"
+
+    def _follows(self, text: str, tokens: list[tuple[int, int]], k: int) -> bool:
+        """Token k is punctuation, the end, or a word that follows a personal name (说, 介绍, 在)."""
+        if k >= len(tokens):
+            return True
+        word = text[tokens[k][0] : tokens[k][1]]
+        return word in self.rules.follow or word in ("回答", "带领", "主持", "介绍") or not HAN.match(word)
 
     def _person_ok(self, name: str) -> bool:
         if PERSON_NOT.search(name):
