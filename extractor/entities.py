@@ -57,6 +57,7 @@ AFTER_RULE = "gpe.division.after"  # 正定 for 正定县: only right after its 
 VENUE_VERBS = ("举行", "开幕", "闭幕", "举办", "召开", "隆重开幕", "会见", "会晤", "调研", "考察", "视察")
 VENUE_TAGS = frozenset({None, "ns", "nr", "nrt", "nz"})
 LEAD_TAGS = frozenset({"p", "v", "c", "u", "uj", "r"})  # 以|元宇宙, 算|力: a cut word's first character
+GLUED_END = "在的和与对从向于把被将"
 GLUED_TAGS = frozenset({"p", "c", "d", "u", "uj", "ul", "r"})
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
 # 三地, 两市, 九大, 首批: a numeral and a measure word are no part of a name
@@ -607,6 +608,8 @@ class EntityMatcher:
             return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
         if piece in self.rules.keep_words:
             return True
+        if len(piece) == 2 and piece[1] in GLUED_END and piece not in self.tags:
+            return False  # 音乐|周在|天门山…公园: a preposition glued on the word before a name
         return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words and piece[0] != "暨" \
             and not self.verb_re.match(piece) and self.tags.get(piece) not in STOP_TAGS \
             and not NUMERIC_PIECE.fullmatch(piece)
@@ -777,8 +780,12 @@ class EntityMatcher:
                 continue  # 酒|厂|(集团)有限责任公司, 郑州)国际…中心: the name was cut inside a bracket
             if pieces and pieces[0][0] in single:
                 continue
+            if rule in self.placeless and words[-1].endswith("公司"):
+                continue  # …集团有限公司|控股: a company's name ends before the word
             if rule in self.free and (len(words) >= 2 or self.max_pieces.get(rule) == 1):
                 pass  # 粮食安全|保障|法: a statute needs no place in its name
+            elif label == "EVENT" and edition and edition.group().startswith(("第", "首")):
+                pass  # 第九届东方经济论坛: a numbered edition names the event
             elif not any(self._proper(w, a, known, rule in self.strict)
                          and not (rule in self.placeless and w in self.places)
                          for w, (a, _) in zip(words, pieces)) \
