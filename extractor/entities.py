@@ -57,6 +57,7 @@ AFTER_RULE = "gpe.division.after"  # 正定 for 正定县: only right after its 
 VENUE_VERBS = ("举行", "开幕", "闭幕", "举办", "召开", "隆重开幕", "会见", "会晤", "调研", "考察", "视察")
 VENUE_TAGS = frozenset({None, "ns", "nr", "nrt", "nz"})
 LEAD_TAGS = frozenset({"p", "v", "c", "u", "uj", "r"})  # 以|元宇宙, 算|力: a cut word's first character
+LEAD_CHARS = "经已获在从至往由向于自距赴"
 GLUED_END = "在的和与对从向于把被将"
 GLUED_TAGS = frozenset({"p", "c", "d", "u", "uj", "ul", "r"})
 PROPER_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt", "j"})
@@ -774,6 +775,9 @@ class EntityMatcher:
                 pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
+            while start < min(pieces[0][1], end - 2) and text[start] in LEAD_CHARS \
+                    and words[0] not in self.tags:
+                start += 1  # 经磨|憨|铁路口岸, 经港|珠澳大桥, 已获|省政府: a preposition glued on the name
             name = text[start:end]
             opened = len(regex.findall(r"[(（]", name))
             if text[start] in "(（" or opened != len(regex.findall(r"[)）]", name)):
@@ -784,6 +788,8 @@ class EntityMatcher:
                 continue  # …集团有限公司|控股: a company's name ends before the word
             if rule in self.free and (len(words) >= 2 or self.max_pieces.get(rule) == 1):
                 pass  # 粮食安全|保障|法: a statute needs no place in its name
+            elif rule in self.with_year and YEAR_BEFORE.search(text, max(0, start - 5), start):
+                pass  # 北海市2024年|国民经济和社会发展统计公报: the year names the communiqué
             elif label == "EVENT" and edition and edition.group().startswith(("第", "首")):
                 pass  # 第九届东方经济论坛: a numbered edition names the event
             elif not any(self._proper(w, a, known, rule in self.strict)
@@ -804,6 +810,9 @@ class EntityMatcher:
                 year = YEAR_BEFORE.search(text, max(0, start - 5), start)
                 if year:  # 2024年潍坊市…统计公报: the year is in the communiqué's title
                     start = year.start()
+                    place = next((k for k in range(min(7, start), 1, -1)
+                                  if text[start - k : start] in self.places), 0)
+                    start -= place  # 北海市2024年…统计公报: the place before the year too
             if label == "FAC":  # 阜阳西站|改扩建工程, 拉萨贡嘎国际机场|新航站楼: the facility alone
                 end = self._phase_cut(text, start, end)
             if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
