@@ -1,4 +1,4 @@
-"""Entities: per-label exact F1 on hand-written sentences (three files, each with its floors), and the
+"""Entities: per-label exact F1 on hand-written sentences (four files, each with its floors), and the
 corpus bar."""
 
 from __future__ import annotations
@@ -79,12 +79,28 @@ HELDOUT_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.95, "FAC": 
 # These figures flatter unseen text: a new blind set will score lower. The floors sit a little below.
 BLIND_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.82, "FAC": 0.93, "LAW": 0.95,
                 "EVENT": 0.95}
+
+# blind2.yaml: 228 sentences (491 mentions) written and annotated by a second writer apart from the
+# rules (never reading them or running the tool) and scored once before any change against it:
+# PERSON 0.818, ORG 0.864, GPE 0.865, LOC 0.725, FAC 0.727, LAW 0.945, EVENT 0.813 (pooled P 0.855,
+# R 0.794, F1 0.824). It was then used as a development set: its misses were read and the rules made
+# more general (official bodies such as 行政公署, 调查队, 指挥部, 附属医院 and X和Y局; brackets inside
+# names; sessions after an autonomous region, CPPCC sessions; persons after a title however jieba cut
+# them, before a title, with a middle dot, four-character bylines; railways, grottoes, scenic areas,
+# trade cities; a glued preposition cut off; five-year plans and communiqués with place and year),
+# never fed its names. Measured after that: PERSON 0.987, EVENT 0.986, LAW 0.982, ORG 0.960, GPE 0.920,
+# FAC 0.849, LOC 0.742. LOC stays low partly by convention: this writer leaves 流域 out of X流域,
+# which the guide keeps (ANNOTATION.md); FAC and GPE still miss names with no suffix or list entry.
+# These figures flatter unseen text: a third blind set will score lower. The floors sit a little below.
+BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.72, "FAC": 0.82, "LAW": 0.95,
+                 "EVENT": 0.95}
 BAR = 0.85  # the issue's bar, per label
 
 
 @pytest.mark.parametrize(("name", "floors"), [("sentences.yaml", SENTENCE_FLOORS),
                                               ("heldout.yaml", HELDOUT_FLOORS),
-                                              ("blind.yaml", BLIND_FLOORS)])
+                                              ("blind.yaml", BLIND_FLOORS),
+                                              ("blind2.yaml", BLIND2_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
