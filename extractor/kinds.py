@@ -58,7 +58,7 @@ class Layout:
     def __init__(self, text: str) -> None:
         self.text = text
         self.sentences = sentence_bounds(text)
-        self.clauses = clauses_of(text)
+        self.clauses = clauses_of(text, self.sentences)
         self._sentence_starts = [s for s, _ in self.sentences]
         self._clause_starts = [c.start for c in self.clauses]
         self.closed = [_is_heading_or_question(text, c) for c in self.clauses]  # no cue passes these
@@ -89,19 +89,21 @@ class Hits:
         return [h for h in self.hits[lo:hi] if h.end <= b]
 
 
-def clauses_of(text: str) -> list[Clause]:
+def clauses_of(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Clause]:
     """Clauses in text order, each with its sentence index and paragraph (line) index."""
     out = []
     line, last = 0, 0
-    for si, (s0, s1) in enumerate(sentence_bounds(text)):
+    for si, (s0, s1) in enumerate(sentence_bounds(text) if sentences is None else sentences):
         line += text.count("\n", last, s0)
         last = s0
         start = s0
         for m in CLAUSE_END.finditer(text, s0, s1):
-            out.append(Clause(start, m.start(), si, line))
+            if not text[start : m.start()].isspace() and m.start() > start:
+                out.append(Clause(start, m.start(), si, line))
             start = m.end()
-        out.append(Clause(start, s1, si, line))
-    return [c for c in out if text[c.start : c.end].strip()]
+        if s1 > start and not text[start:s1].isspace():
+            out.append(Clause(start, s1, si, line))
+    return out
 
 
 class KindClassifier:
