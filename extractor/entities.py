@@ -77,8 +77,11 @@ ORDINAL = regex.compile(r"第[一二三四五六七八九十]{1,3}")  # 第一|�
 PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈僳族|景颇族|朝鲜族|柯尔克孜|哈萨克"
                         r"|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳]族)+$")
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
-PHASE = regex.compile(r"(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
-                      r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?")
+# T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
+PHASE = regex.compile(r"(?:(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
+                      r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
+                      r"|(?:综合)?交通枢纽(?:工程|项目)?)+")
+INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 OPEN_BRACKET = regex.compile(r"[(（][\p{Han}A-Za-z·]{1,8}$")
 COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)?有限")  # 光明食品(集团)有限公司
@@ -755,6 +758,11 @@ class EntityMatcher:
                     j -= 1
                     continue
                 fits = self._law_piece if label == "LAW" else self._piece_ok
+                if label == "FAC" and not pieces and piece in self.after_parent and HAN.fullmatch(piece):
+                    pieces.insert(0, (ps, pe))  # 三门|核电站: a county's name before a facility
+                    first = ps
+                    j -= 1
+                    continue
                 if not fits(piece, ps, known):
                     break
                 pieces.insert(0, (ps, pe))
@@ -773,6 +781,10 @@ class EntityMatcher:
                 continue  # a bare suffix (实验室, 机场) names nothing
             if label == "FAC" and len(pieces) > 2 and text[pieces[0][0] : pieces[0][1]] in self.counties:
                 pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
+            if label == "FAC" and len(pieces) > 1:  # 控制性工程|色季拉山|隧道: the tunnel alone
+                inner = [k for k, (a, b) in enumerate(pieces[:-1]) if text[a:b] in INNER_PHASE]
+                if inner:
+                    pieces = pieces[inner[-1] + 1 :]
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
             while start < min(pieces[0][1], end - 2) and text[start] in LEAD_CHARS \
@@ -797,6 +809,9 @@ class EntityMatcher:
                          for w, (a, _) in zip(words, pieces)) \
                     and not (label == "FAC" and s > ts and self.tags.get(text[ts:te]) in PROPER_TAGS
                              and rule not in self.strict) \
+                    and not (label == "ORG" and s > ts == pieces[0][0] and rule not in self.placeless
+                             and self.tags.get(text[ts:te]) == "nt") \
+                    and not (label == "FAC" and words[0] in self.after_parent and rule not in self.strict) \
                     and not (rule not in self.strict and self._cut_name(words)) \
                     and not (label == "ORG" and COMPANY_BRACKET.search(text, start, end)):
                 generic = [w for w in words if w in self.rules.generic_heads]
