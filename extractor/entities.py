@@ -75,7 +75,8 @@ TOWN_STOP = STOP_TAGS - {"zg"} | {"v", "vn", "vd"}
 ORDINAL = regex.compile(r"第[一二三四五六七八九十]{1,3}")  # 第一|中学, 第二|人民医院
 # 甘孜藏族自治州 -> 甘孜州: a prefecture's short form is its place name without the peoples' names
 PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈僳族|景颇族|朝鲜族|柯尔克孜|哈萨克"
-                        r"|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳]族)+$")
+                        r"|保安族|东乡族|撒拉族|仫佬族|毛南族|仡佬族|达斡尔族|鄂温克族|鄂伦春族|锡伯族"
+                        r"|拉祜族|普米族|独龙族|怒族|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳满土]族)+$")
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
 # T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
 PHASE = regex.compile(r"(?:(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
@@ -351,6 +352,14 @@ class EntityMatcher:
             if head and head.group(1) + "州" not in entries:  # 黔南布依族苗族自治州 -> 黔南州
                 entries[head.group(1) + "州"] = ("GPE", f"gpe.division.{level}", name, code)
                 self.places.add(head.group(1) + "州")
+            if head and head.group(1) not in entries and self.tags.get(head.group(1)) == "ns":
+                entries[head.group(1)] = ("GPE", f"gpe.division.{level}", name, code)  # 延边
+                self.places.add(head.group(1))
+            # 秀山土家族苗族自治县 -> 秀山县: an autonomous county's place name and 县
+            county = PEOPLES.match(name[:-3]) if level == "county" and name.endswith("自治县") else None
+            if county and county.group(1) + "县" not in entries:
+                entries[county.group(1) + "县"] = ("GPE", f"gpe.division.{level}", name, code)
+                self.places.add(county.group(1) + "县")
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
         self.loc_terms = {t for g in rules.gazetteers if g.label == "LOC" for t in g.terms}
         self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
