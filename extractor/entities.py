@@ -427,7 +427,13 @@ class EntityMatcher:
                     codes = self.after_parent.get(text[end_index + 1 : end_index + 1 + size])
                     if codes and end_index + 1 + size in bounds and any(c.startswith(prefix) for c in codes):
                         found.append((Entity(end_index + 1, end_index + 1 + size, "GPE", AFTER_RULE), 2))
+            if label == "LAW" and end_index + 1 not in bounds:
+                continue  # 未成年人保护|法治: the statute's last character starts the next word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
+            if rule in COUNTRY_RULES and end_index + 1 in bounds:  # 越南|工贸|部: a country's ministry
+                ministry = self._ministry(text, tokens, end_index + 1, start)
+                if ministry:
+                    found.append((ministry, 1))
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
             after = end_index + 1
@@ -489,6 +495,23 @@ class EntityMatcher:
             kept = [e for e in kept if not all(inside[e.start : e.end])]
         return _propagate_persons(text, kept)
 
+    def _ministry(self, text: str, tokens: list[tuple[int, int]], at: int, start: int) -> Entity | None:
+        """秘鲁|外贸|旅游部, 越南|工贸|部: a country and up to three words ending in 部 name its ministry."""
+        k = bisect.bisect_left(tokens, (at,))
+        for n in range(k, min(k + 3, len(tokens))):
+            a, b = tokens[n]
+            word = text[a:b]
+            if not HAN.fullmatch(word):
+                return None
+            if word.endswith("部") and b - at >= 2:
+                last = word if len(word) > 1 else text[tokens[n - 1][0] : b]
+                if last in NOT_MINISTRY or self.tags.get(word) == "f" or text.startswith(("门", "分"), b):
+                    return None
+                return Entity(start, b, "ORG", "org.foreign_ministry")
+            if not self._piece_ok(word) or word in self.places:
+                return None
+        return None
+
     def _venues(self, text: str, tokens: list[tuple[int, int]], known: bytearray) -> list[tuple[Entity, int]]:
         """在|博鳌|开幕, 在|张家界|调研: the word between 在 and a verb of meeting or visiting."""
         out = []
@@ -542,7 +565,9 @@ class EntityMatcher:
             while run < len(tokens) and tokens[run][1] - a <= 5 and HAN.fullmatch(text, *tokens[run]):
                 run += 1
                 d = tokens[run - 1][1]
-                if d - a >= 3 and self._follows(text, tokens, run) \
+                # 副省长|纳杰|在, 主席|通伦|在: a two-character word jieba does not know, before a verb
+                two = d - a == 2 and run == k + 1 and text[a:d] not in self.tags
+                if (d - a >= 3 or two) and self._follows(text, tokens, run) \
                         and all(self._foreign_piece(text[x:y], x == a) for x, y in tokens[k:run]):
                     out.append((Entity(a, d, "PERSON", "person.title"), 1))
                     break
@@ -717,6 +742,9 @@ class EntityMatcher:
             first = pieces[0][0] if pieces else s
             chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
             limit = self.max_pieces.get(rule, 8)
+            if label == "LAW" and pieces and text[ts:te] in self.org_terms \
+                    and not text.startswith(LEVEL_WORDS[1:], ts):
+                limit = 0  # 作|最高人民法院|工作报告: a body's report starts at the body
             while j >= 0 and len(pieces) < limit:
                 ps, pe = tokens[j]
                 if pe != first or ps in single or (label == "ORG" and self._parent(pieces, known, text)
@@ -848,6 +876,11 @@ class EntityMatcher:
         return out
 
 
+COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
+# words in 部 that are no ministry (东部, 总部, 俱乐部)
+NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干部", "俱乐部", "本部",
+                          "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部",
+                          "西南部", "中西部", "南北部", "腹部", "头部"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
 
