@@ -1,4 +1,4 @@
-"""Entities: per-label exact F1 on hand-written sentences (four files, each with its floors), and the
+"""Entities: per-label exact F1 on hand-written sentences (five files, each with its floors), and the
 corpus bar."""
 
 from __future__ import annotations
@@ -94,13 +94,31 @@ BLIND_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.82, "FAC": 0.
 # These figures flatter unseen text: a third blind set will score lower. The floors sit a little below.
 BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.72, "FAC": 0.82, "LAW": 0.95,
                  "EVENT": 0.95}
+
+# blind3.yaml: 270 sentences (505 mentions) written and annotated by a third writer apart from the
+# rules (never reading them or running the tool) and scored once before any change against it:
+# PERSON 0.879, ORG 0.918, GPE 0.915, LOC 0.894, FAC 0.771, LAW 0.970, EVENT 0.935 (pooled P 0.916,
+# R 0.883, F1 0.899). It was then used as a development set: its misses were read and the rules made
+# more general (a terminal or hub after a facility cut off, a facility starting after an inner 工程,
+# line names X高铁/X高速/跨海通道, 核电站, 滑雪场, 奥体中心, a county before a facility; branches 分行,
+# 分院, 调查中心; embassies; a country's ministry; dotted names with a hyphen, two-character names
+# after a title, names after 聘任; city + games events; a court's work report; autonomous counties
+# written X县; a direction after a river left out), never fed its names. Measured after that:
+# PERSON 0.983, ORG 0.980, GPE 0.967, LOC 0.989, FAC 0.939, LAW 1.000, EVENT 1.000. Left: museums
+# and theatres (ORG for this writer, FAC by the rules; the guide does not pin them), foreign cities
+# and provinces not in the lists, names with no suffix (宽窄巷子). Cutting T5航站楼 and 综合交通枢纽
+# after a facility, as the guide and this writer do, costs heldout.yaml and sentences.yaml (whose
+# writers kept them) three FAC mentions. These figures flatter unseen text. The floors sit a little below.
+BLIND3_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.93, "LOC": 0.95, "FAC": 0.91, "LAW": 0.95,
+                 "EVENT": 0.95}
 BAR = 0.85  # the issue's bar, per label
 
 
 @pytest.mark.parametrize(("name", "floors"), [("sentences.yaml", SENTENCE_FLOORS),
                                               ("heldout.yaml", HELDOUT_FLOORS),
                                               ("blind.yaml", BLIND_FLOORS),
-                                              ("blind2.yaml", BLIND2_FLOORS)])
+                                              ("blind2.yaml", BLIND2_FLOORS),
+                                              ("blind3.yaml", BLIND3_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
