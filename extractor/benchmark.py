@@ -175,6 +175,32 @@ def rules_timing(tmp: Path) -> dict[str, float]:
     return {"rules_compile_s": round(bundled, 3), "gazetteer_10k_extra_s": round(with_list - bundled, 3)}
 
 
+_ENTITY_OVERHEAD = """
+import json, sys, time
+from extractor import Pipeline
+from extractor.benchmark import texts
+from pathlib import Path
+docs = list(texts(Path(sys.argv[1])))
+spent = {}
+for entities in (False, True, False, True):  # alternating, best of two each
+    pipe = Pipeline(entities=entities)
+    pipe("预热")
+    start = time.perf_counter()
+    for doc in docs:
+        pipe(doc)
+    seconds = time.perf_counter() - start
+    spent[entities] = min(seconds, spent.get(entities, seconds))
+print(json.dumps({"without_s": spent[False], "with_s": spent[True]}))
+"""
+
+
+def entity_overhead(corpus: Path) -> dict:
+    """The pipeline's time with the entity stage over its time without it, in one process."""
+    out = json.loads(_python(_ENTITY_OVERHEAD, str(corpus)))
+    return {"without_entities_s": round(out["without_s"], 2), "with_entities_s": round(out["with_s"], 2),
+            "entity_time_ratio": round(out["with_s"] / out["without_s"], 3)}
+
+
 def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
     import jieba
 
@@ -197,11 +223,16 @@ def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
     row["segmenter_chars_per_s"] = round(rate(lambda t: list(segment(t)), corpus))
     row["regex_scan_chars_per_s"] = round(rate(number.findall, corpus))
     row["pipeline_vs_jieba_lcut"] = round(row["pipeline_1"]["chars_per_s"] / row["jieba_lcut_chars_per_s"], 3)
+    if mb <= 10:  # the entity stage's share (issue bar: at most +50%), on the smaller sizes only
+        row.update(entity_overhead(corpus))
     return row
 
 
 def table(results: dict) -> str:
+    ratios = [f"{r['mb']:g} MB: {r['entity_time_ratio']}"
+              for r in results["sizes"] if "entity_time_ratio" in r]
     lines = [f"start-up (fresh process, import + rules + first call): {results['startup_s']} s",
+             f"time with the entity stage / without it: {', '.join(ratios) or 'not measured'}",
              f"rules compile: {results['rules_compile_s']} s; a 10,000-name gazetteer adds "
              f"{results['gazetteer_10k_extra_s']} s"]
     head = (f"{'MB':>6} {'docs':>7} {'jobs':>4} {'chars/s':>9} {'docs/s':>7} {'RSS/worker':>10} "
