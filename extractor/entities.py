@@ -84,6 +84,9 @@ PHASE = regex.compile(r"(?:(?:改扩建|扩建|改建|新建|迁建|续建|改�
                       r"|(?:综合)?交通枢纽(?:工程|项目)?)+")
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
+COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
+COMPLEMENTS = "好大强优实牢稳足全深细"  # 守护|好, 做|大|做|强: an adjective completing the verb before it
+MODALS = "要可应需须已再也都还就才并又均仍"  # 要筑牢, 可经: a modal or adverb opening a cut
 OPEN_BRACKET = regex.compile(r"[(（][\p{Han}A-Za-z·]{1,8}$")
 COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)?有限")  # 光明食品(集团)有限公司
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
@@ -125,6 +128,7 @@ class SuffixRule(_Model):
     needs_edition: bool = False  # True: a name only after an edition (第四十一届…风筝|会)
     with_year: bool = False  # True: a year right before belongs to the name (2024年…统计公报)
     town: bool = False  # True: a town or village (九宫山|镇, 安吉县|余村): the name starts after a division
+    sub_unit: bool = False  # True: a unit of a body; the body's name before it belongs to it (海关总署|…|司)
     examples: list[EntityExample] = []
     note: str | None = None
     disabled: bool = False
@@ -376,6 +380,8 @@ class EntityMatcher:
         self.needs_edition = {r.id for r in rules.suffixes if r.needs_edition}
         self.with_year = {r.id for r in rules.suffixes if r.with_year}
         self.towns = {r.id for r in rules.suffixes if r.town}
+        self.sub_units = {r.id for r in rules.suffixes if r.sub_unit}
+        self.body_words = tuple(w for r in rules.suffixes if r.id == "org.body_suffix" for w in r.words)
         self.all_suffixes = tuple(w for r in rules.suffixes for w in r.words)
         self.joiner_stop = tuple(w for r in rules.suffixes if r.label in ("ORG", "LAW", "EVENT", "GPE")
                                  and not r.needs_edition and not r.town for w in r.words)
@@ -614,6 +620,17 @@ class EntityMatcher:
             j += 1
         return None
 
+    def _lead_verb(self, text: str, piece: tuple[int, int], known: bytearray, company: bool) -> bool:
+        """收到|国家药品监督管理局: a verb of two characters or more opens no name; after a company's
+        full name, nothing but a proper word opens the next one (…有限公司|控股|股东|潍柴…)."""
+        a, b = piece
+        word = text[a:b]
+        if known[a] or word in self.rules.name_verbs:
+            return False
+        if b - a > 1 and self.tags.get(word) in ("v", "vd", "ad"):
+            return True
+        return company and not self._proper(word, a, known)
+
     def _cut_name(self, words: list[str]) -> bool:
         """磨|憨|口岸: two or three characters jieba cut one by one right before the suffix, from a
         name it does not know (not 做|大|做|强: adjectives and repeated characters)."""
@@ -648,6 +665,8 @@ class EntityMatcher:
             return True
         if len(piece) == 2 and piece[1] in GLUED_END and piece not in self.tags:
             return False  # 音乐|周在|天门山…公园: a preposition glued on the word before a name
+        if len(piece) >= 2 and piece[0] in MODALS and piece not in self.tags:
+            return False  # 要筑牢|黄河流域, 可经|钦州港: a modal and a verb jieba did not know
         return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words and piece[0] != "暨" \
             and not self.verb_re.match(piece) and self.tags.get(piece) not in STOP_TAGS \
             and not NUMERIC_PIECE.fullmatch(piece)
@@ -739,6 +758,7 @@ class EntityMatcher:
                     out.append(Entity(tokens[i - 1][0], end, label, rule))  # 湟水|河: a river's full name
                 continue
             j = i - 1
+            company = False
             first = pieces[0][0] if pieces else s
             chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
             limit = self.max_pieces.get(rule, 8)
@@ -747,7 +767,8 @@ class EntityMatcher:
                 limit = 0  # 作|最高人民法院|工作报告: a body's report starts at the body
             while j >= 0 and len(pieces) < limit:
                 ps, pe = tokens[j]
-                if pe != first or ps in single or (label == "ORG" and self._parent(pieces, known, text)
+                if pe != first or ps in single or (label == "ORG" and rule not in self.sub_units
+                                                   and self._parent(pieces, known, text)
                                                    and not text.endswith(COMPANY_WORDS, 0, end)):
                     break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
                 if rule in self.towns and text[ps:pe] in self.places:
@@ -755,6 +776,12 @@ class EntityMatcher:
                 if label == "FAC" and text.endswith("流域", ps, pe):
                     break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
+                if label == "ORG" and pieces and piece.endswith(COMPANY_ENDS):
+                    company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
+                    break
+                if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
+                        and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
+                    break  # 做|大|做|强|宝鸡高新区, 守护|好|赤水河流域: a verb's complement
                 if piece in ("(", "（") and not any(text[a:b] in (")", "）") for a, b in pieces):
                     break  # (中国·郑州)|国际合作…中心: an unclosed bracket ends the name
                 if piece in (")", "）") and not OPEN_BRACKET.search(text[max(0, ps - 9) : ps]):
@@ -789,7 +816,7 @@ class EntityMatcher:
                     j -= 1
                     continue
                 chain = False
-                if label == "ORG" and not pieces and ORDINAL.fullmatch(piece):
+                if label == "ORG" and ORDINAL.fullmatch(piece):
                     pieces.insert(0, (ps, pe))  # 曲靖市|第一|中学
                     first = ps
                     j -= 1
@@ -805,6 +832,12 @@ class EntityMatcher:
                 pieces.insert(0, (ps, pe))
                 first = ps
                 j -= 1
+            # 收到|国家药品监督管理局, 拟|收购|天士力…: a name does not start with a verb
+            while len(pieces) > 1 and label != "LAW" and self._lead_verb(text, pieces[0], known, company):
+                pieces.pop(0)
+            if rule in self.sub_units and length == 1 and not any(
+                    text[a:b] in self.org_terms or text[a:b].endswith(self.body_words) for a, b in pieces):
+                continue  # 外贸|司 alone: a department only after its body (商务部|外贸|司)
             if label == "LAW":  # 修改|地方组织法 -> 地方组织法: a plan's name does not start with a verb
                 while pieces and not self._law_piece(text[pieces[0][0] : pieces[0][1]], pieces[0][0], known):
                     pieces.pop(0)
@@ -824,8 +857,14 @@ class EntityMatcher:
                     pieces = pieces[inner[-1] + 1 :]
             words = [text[a:b] for a, b in pieces]
             start = pieces[0][0]
+            glued_lead = False
+            if text[start] in "年月日天" and start and (text[start - 1].isdigit() or text[start - 1] in "个半"
+                                                         or NUMERIC_PIECE.match(text[start - 1])) \
+                    and start + 1 < pieces[0][1]:
+                start += 1  # 4个月|经二连浩特口岸: the date's unit glued on the next word
+                glued_lead = True
             while start < min(pieces[0][1], end - 2) and text[start] in LEAD_CHARS \
-                    and words[0] not in self.tags:
+                    and (words[0] not in self.tags or glued_lead):
                 start += 1  # 经磨|憨|铁路口岸, 经港|珠澳大桥, 已获|省政府: a preposition glued on the name
             name = text[start:end]
             opened = len(regex.findall(r"[(（]", name))
