@@ -366,6 +366,7 @@ class EntityMatcher:
                 self.places.add(county.group(1) + "县")
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
         self.loc_terms = {t for g in rules.gazetteers if g.label == "LOC" for t in g.terms}
+        self.countries = {t for g in rules.gazetteers if g.id in COUNTRY_RULES for t in g.terms}
         self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
@@ -466,6 +467,8 @@ class EntityMatcher:
                     continue
                 if rule.label == "PERSON" and not self._person_ok(text[span[0] : span[1]]):
                     continue  # 书记和省长, 主任和专家: no name (市长和良辉 is one)
+                if rule.id == "person.list" and all(known[span[0] : span[1]]):
+                    continue  # 、石家庄等: a place, not a name
                 start = span[0]
                 if rule.extend_left:  # 山东省|第十四届人大…会议, 二十国集团|领导人第十九次峰会
                     before = self.automaton.iter(text, max(0, start - 12), min(len(text), start + 3))
@@ -599,7 +602,7 @@ class EntityMatcher:
         return word in self.rules.follow or word in ("回答", "带领", "主持", "介绍") or not HAN.match(word)
 
     def _person_ok(self, name: str) -> bool:
-        if PERSON_NOT.search(name):
+        if PERSON_NOT.search(name) or name[-1] in "了着过":
             return False  # 和省长, 和市委: a title or a body, no name
         # 和 is a surname only before a given name jieba does not know as a word (和良辉, not 和专家)
         return not name.startswith("和") or self.tags.get(name[1:], "nr")[:2] == "nr"
@@ -810,7 +813,8 @@ class EntityMatcher:
                         j -= 1
                         continue
                     break
-                if chain and piece in self.rules.name_verbs and label in ("ORG", "EVENT"):
+                if (chain or rule in self.sub_units) and piece in self.rules.name_verbs \
+                        and label in ("ORG", "EVENT"):
                     pieces.insert(0, (ps, pe))
                     first = ps
                     j -= 1
@@ -836,7 +840,7 @@ class EntityMatcher:
             while len(pieces) > 1 and label != "LAW" and self._lead_verb(text, pieces[0], known, company):
                 pieces.pop(0)
             if rule in self.sub_units and length == 1 and not any(
-                    text[a:b] in self.org_terms or text[a:b].endswith(self.body_words) for a, b in pieces):
+                    text.endswith((*self.body_words, "部"), pieces[0][0], b) for _a, b in pieces):
                 continue  # 外贸|司 alone: a department only after its body (商务部|外贸|司)
             if label == "LAW":  # 修改|地方组织法 -> 地方组织法: a plan's name does not start with a verb
                 while pieces and not self._law_piece(text[pieces[0][0] : pieces[0][1]], pieces[0][0], known):
@@ -851,6 +855,13 @@ class EntityMatcher:
                 continue  # a bare suffix (实验室, 机场) names nothing
             if label == "FAC" and len(pieces) > 2 and text[pieces[0][0] : pieces[0][1]] in self.counties:
                 pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
+            if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
+                    and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
+                    and text[pieces[1][0] : pieces[1][1]] not in self.places:
+                pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
+            if label == "FAC" and len(pieces) == 1 and text[pieces[0][0] : pieces[0][1]] in self.loc_terms \
+                    and text.endswith("工厂", 0, end):
+                continue  # 欧洲|工厂: a region's works, no name
             if label == "FAC" and len(pieces) > 1:  # 控制性工程|色季拉山|隧道: the tunnel alone
                 inner = [k for k, (a, b) in enumerate(pieces[:-1]) if text[a:b] in INNER_PHASE]
                 if inner:
