@@ -636,6 +636,15 @@ class EntityMatcher:
             j += 1
         return None
 
+    def _host(self, text: str, edition: regex.Match) -> int:
+        """杭州|第19届亚运会: a city right before a numbered edition hosts the event and belongs to it."""
+        at = edition.start()
+        if edition.group().startswith("第"):
+            for k in range(min(7, at), 1, -1):
+                if text[at - k : at] in self.places:
+                    return at - k
+        return at
+
     def _lead_verb(self, text: str, piece: tuple[int, int], known: bytearray, company: bool) -> bool:
         """收到|国家药品监督管理局: a verb of two characters or more opens no name; after a company's
         full name, nothing but a proper word opens the next one (…有限公司|控股|股东|潍柴…)."""
@@ -862,7 +871,7 @@ class EntityMatcher:
                 continue  # 风筝会 alone: only 第四十一届…风筝会 is sure to be an event
             if not pieces:
                 if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
-                    out.append(Entity(edition.start(), end, label, rule))
+                    out.append(Entity(self._host(text, edition), end, label, rule))
                 continue  # a bare suffix (实验室, 机场) names nothing
             if label == "FAC" and len(pieces) > 2 and text[pieces[0][0] : pieces[0][1]] in self.counties:
                 pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
@@ -918,7 +927,7 @@ class EntityMatcher:
                 if not local and not (generic and len(words) >= 2 and heads):
                     continue  # 国家实验室, 旅游度假区, 对外开放通道: no proper part, no name
             if edition:  # 第136届广交会, 2024中关村论坛: the edition belongs to the name
-                start = edition.start()
+                start = self._host(text, edition)
             if rule in self.with_year:
                 year = YEAR_BEFORE.search(text, max(0, start - 5), start)
                 if year:  # 2024年潍坊市…统计公报: the year is in the communiqué's title
