@@ -1,4 +1,4 @@
-"""Entities: per-label exact F1 on hand-written sentences (five files, each with its floors), and the
+"""Entities: per-label exact F1 on hand-written sentences (six files, each with its floors), and the
 corpus bar."""
 
 from __future__ import annotations
@@ -111,6 +111,23 @@ BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.72, "FAC": 0
 # writers kept them) three FAC mentions. These figures flatter unseen text. The floors sit a little below.
 BLIND3_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.93, "LOC": 0.95, "FAC": 0.91, "LAW": 0.95,
                  "EVENT": 0.95}
+
+# blind4.yaml: 339 sentences (666 mentions) written and annotated by a fourth writer apart from the
+# rules (never reading them or running the tool) and scored once before any change against it:
+# PERSON 0.885, ORG 0.856, GPE 0.861, LOC 0.863, FAC 0.821, LAW 1.000, EVENT 0.943 (pooled P 0.892,
+# R 0.856, F1 0.874). It was then used as a development set: its misses were read and the rules made
+# more general (no verb, modal or verb complement opens a name: 收到|…局, 要筑牢|…流域, 做大做强|…;
+# a date's unit glued on 经; a company's full name ends at 有限公司 before the next one; units of a
+# body keep its name: a ministry's 司 and 研究室, hospitals and centres after a place or university;
+# works, mines and oil fields; names in a list ending in 等, names between an institution or a title
+# and a post-title; a city before a numbered edition), never fed its names. Measured after that:
+# PERSON 0.932, ORG 0.937, GPE 0.897, LOC 0.935, FAC 0.897, LAW 1.000, EVENT 0.962 (pooled P 0.944,
+# R 0.913, F1 0.928). Left: companies with no suffix (三一重能, 海螺水泥), foreign cities and provinces
+# not in the lists, 京津冀 as a region (a GPE short form in the lists), foreign ministries with a list
+# of trades (贸易、工业和竞争部), villages jieba cuts (东头|村). These figures flatter unseen text.
+# The floors sit a little below.
+BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.87, "LAW": 0.95,
+                 "EVENT": 0.93}
 BAR = 0.85  # the issue's bar, per label
 
 
@@ -118,7 +135,8 @@ BAR = 0.85  # the issue's bar, per label
                                               ("heldout.yaml", HELDOUT_FLOORS),
                                               ("blind.yaml", BLIND_FLOORS),
                                               ("blind2.yaml", BLIND2_FLOORS),
-                                              ("blind3.yaml", BLIND3_FLOORS)])
+                                              ("blind3.yaml", BLIND3_FLOORS),
+                                              ("blind4.yaml", BLIND4_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
