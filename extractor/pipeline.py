@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -183,14 +184,25 @@ def _record(text: str, c: Candidate, f, sentences: SentenceIndex, doc_id: str | 
     )
 
 
+def _statement_period(periods, ends, text: str, st):
+    """The last period ending inside the statement and starting at most 40 characters before it,
+    with no 。 between them."""
+    i = bisect.bisect_right(ends, st.end) - 1
+    while i >= 0 and periods[i].start >= st.start - 40:
+        if "。" not in text[periods[i].start : st.start]:
+            return periods[i]
+        i -= 1
+    return None
+
+
 def _targets(doc: Doc, text: str, sentences: SentenceIndex, doc_id: str | None) -> list[TargetRecord]:
     out = []
     periods = doc._.periods or []
+    ends = [p.end for p in periods]  # periods do not overlap: sorted by start and by end
     main = doc._.doc_subject
     for i, st in enumerate(doc._.statements or ()):
         sentence = sentences.sentence_at(st.start)
-        period = next((p for p in reversed(periods) if p.end <= st.end and p.start >= st.start - 40
-                       and text[p.start : st.start].count("。") == 0), None)
+        period = _statement_period(periods, ends, text, st)
         out.append(TargetRecord(
             doc_id=doc_id, id=f"T{i + 1}", text=text[st.start : st.end], start=st.start, end=st.end,
             sentence=sentence, cue=st.cue, rule=st.rule, action=st.action, object=st.object,
