@@ -128,6 +128,16 @@ BLIND3_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.93, "LOC": 0.95, "FAC": 0
 # The floors sit a little below.
 BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.87, "LAW": 0.95,
                  "EVENT": 0.93}
+
+# blind5.yaml: 307 sentences (529 mentions) written and annotated by a fifth writer apart from the
+# rules (never reading them or running the tool), added after the last change to the rules and
+# scored once: PERSON 0.851, ORG 0.852, GPE 0.787, LOC 0.766, FAC 0.733, LAW 1.000, EVENT 0.911
+# (pooled P 0.840, R 0.813, F1 0.826). It has NOT been used to change the rules: it is the honest
+# figure for unseen text. Its writer's genres are the hardest yet (sports clubs and teams, venues,
+# telescopes, bays and islands, associations and their branches). The floors sit a little below;
+# a change that fixes its misses must move it to the development sets' side of this comment.
+BLIND5_FLOORS = {"PERSON": 0.82, "ORG": 0.82, "GPE": 0.76, "LOC": 0.73, "FAC": 0.70, "LAW": 0.95,
+                 "EVENT": 0.88}
 BAR = 0.85  # the issue's bar, per label
 
 
@@ -136,7 +146,8 @@ BAR = 0.85  # the issue's bar, per label
                                               ("blind.yaml", BLIND_FLOORS),
                                               ("blind2.yaml", BLIND2_FLOORS),
                                               ("blind3.yaml", BLIND3_FLOORS),
-                                              ("blind4.yaml", BLIND4_FLOORS)])
+                                              ("blind4.yaml", BLIND4_FLOORS),
+                                              ("blind5.yaml", BLIND5_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
