@@ -459,7 +459,7 @@ class EntityMatcher:
                     single.update(range(*span))
                     continue
                 if rule.id == "person.byline":  # 记者 董艳竹 袁帅: one entity per name
-                    for name in regex.finditer(r"\p{Han}+", text[span[0] : span[1]]):
+                    for name in HAN.finditer(text[span[0] : span[1]]):
                         if name.group() in BYLINE_ROLES or name.group() in self.places \
                                 or name.group().endswith("报道") or name.group().startswith("发自"):
                             continue  # 记者 李明远 济南报道: the place is not a name
@@ -721,8 +721,8 @@ class EntityMatcher:
         """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
         if not tokens:
             return []
-        ends = {e: i for i, (_, e) in enumerate(tokens)}
         starts = [s for s, _ in tokens]  # a character's token: the last one starting at or before it
+        ends = {e for _, e in tokens}
         best: dict[int, tuple[int, str, str, bool]] = {}  # suffix end -> the longest suffix there
         for end_index, (length, label, rule, tail_only) in self.suffixes.iter(text):
             end = end_index + 1
@@ -734,7 +734,7 @@ class EntityMatcher:
                 glued = rest == "副" and text.startswith(self.rules.titles, tokens[i][1])
                 if rest not in self.title_words and self.tags.get(rest) not in GLUED_TAGS and not glued:
                     continue
-            if any(text.startswith(w, end) for w in self.not_before.get(rule, ())):
+            if text.startswith(self.not_before.get(rule, ()), end):  # () matches nothing
                 continue
             if label == "ORG" and text.startswith("书记", end) \
                     and text.endswith(COMPANY_WORDS, 0, end - length):
@@ -898,8 +898,8 @@ class EntityMatcher:
                     and (words[0] not in self.tags or glued_lead):
                 start += 1  # 经磨|憨|铁路口岸, 经港|珠澳大桥, 已获|省政府: a preposition glued on the name
             name = text[start:end]
-            opened = len(regex.findall(r"[(（]", name))
-            if text[start] in "(（" or opened != len(regex.findall(r"[)）]", name)):
+            opened = name.count("(") + name.count("（")  # str.count: no regex per candidate
+            if text[start] in "(（" or opened != name.count(")") + name.count("）"):
                 continue  # 酒|厂|(集团)有限责任公司, 郑州)国际…中心: the name was cut inside a bracket
             if pieces and pieces[0][0] in single:
                 continue
