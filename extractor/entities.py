@@ -91,6 +91,7 @@ OPEN_BRACKET = regex.compile(r"[(（][\p{Han}A-Za-z·]{1,8}$")
 COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)?有限")  # 光明食品(集团)有限公司
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
 LEVEL_WORDS = ("", "自治区", "省", "市", "区", "县", "州")  # a level word a session's pattern starts with
+TITLE_SLOT = "(?:{title})"
 LIST_RULE = "person.list"  # names in a list ended by 等 (…大学王小明、李大伟等)
 PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
 
@@ -406,6 +407,9 @@ class EntityMatcher:
         slots = _slots({key: list(getattr(rules, key)) if key != "foreign_chars" else [rules.foreign_chars]
                         for key in ("titles", "post_titles", "surnames", "foreign_chars", "follow")})
         self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
+        # patterns whose every match starts with a title run only where a title starts (fast)
+        self.title_led = {p.id for p in rules.patterns
+                          if p.pattern.startswith(TITLE_SLOT) and not _top_level_or(p.pattern)}
         self.stop_words = rules.stop_words | set(rules.titles)
         # one-character words (以, 在) stop a name only as whole tokens (stop_words), not as prefixes
         # multi-character stop words end a name as prefixes too (一流大学, 重点实验室)
@@ -449,8 +453,16 @@ class EntityMatcher:
                     and text[after : after + 1] in ("州", "省") and after + 1 in bounds:  # 阿拉木图|州
                 found.append((Entity(start, after + 1, label, rule, None, None), 2))
         single: set[int] = set()  # one-character names (来郑): no part of a longer built name
+        titles = list(self.title_automaton.iter(text))  # (last character, length) of every title
+        title_starts = sorted({last + 1 - length for last, length in titles})
         for rule, pattern in self.patterns:
-            for m in self._list_matches(pattern, text) if rule.id == LIST_RULE else pattern.finditer(text):
+            if rule.id == LIST_RULE:
+                matches = self._list_matches(pattern, text)
+            elif rule.id in self.title_led:
+                matches = _matches_at(pattern, text, title_starts)
+            else:
+                matches = pattern.finditer(text)
+            for m in matches:
                 span = m.span("name") if "name" in pattern.groupindex else m.span()
                 if span[0] == span[1]:
                     continue
@@ -487,7 +499,8 @@ class EntityMatcher:
                 if span[1] - span[0] == 1:
                     single.add(span[0])
         found += self._venues(text, tokens, known)
-        found += self._titled_persons(text, tokens, {e.start for e, _ in found if e.label == "PERSON"})
+        named = {e.start for e, _ in found if e.label == "PERSON"}
+        found += self._titled_persons(text, tokens, titles, named)
         built = self._suffix_names(text, tokens, known, single)
         precise = [e for e, priority in found if priority == 3 and e.end - e.start > 1]
         # a built name never cuts through a pattern's name (省十四届人大四次会议|上作政府工作报告)
@@ -552,14 +565,14 @@ class EntityMatcher:
             at = text.find("在", at + 1)
         return out
 
-    def _titled_persons(self, text: str, tokens: list[tuple[int, int]],
+    def _titled_persons(self, text: str, tokens: list[tuple[int, int]], titles: list[tuple[int, int]],
                         named: set[int]) -> list[tuple[Entity, int]]:
         """董事长|曹德旺|捐资: after a title, a word that starts with a surname, unknown to jieba or a
         personal name by its dictionary."""
         out = []
         if not self.title_words:
             return out
-        for last, length in self.title_automaton.iter(text):
+        for last, length in titles:
             k = bisect.bisect_left(tokens, (last + 1,))
             if k >= len(tokens) or tokens[k][0] != last + 1 or last + 1 in named:
                 continue
@@ -953,6 +966,37 @@ NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干
                           "西南部", "中西部", "南北部", "腹部", "头部"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
+
+
+def _top_level_or(pattern: str) -> bool:
+    """Whether the pattern has a | outside every group and class (a branch need not start with
+    what the pattern starts with)."""
+    depth, in_class, k = 0, False, 0
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return True
+        k += 1
+    return False
+
+
+def _matches_at(pattern: regex.Pattern, text: str, starts: list[int]):
+    """pattern.finditer(text) when a match can only start at one of the sorted `starts`: the
+    same matches, non-overlapping, leftmost first, without trying every other position."""
+    done = 0
+    for at in starts:
+        if at >= done and (m := pattern.match(text, at)):
+            done = m.end()
+            yield m
 
 
 def _event_span(text: str, e: Entity) -> Entity:
