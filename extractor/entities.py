@@ -423,6 +423,7 @@ class EntityMatcher:
             self.title_automaton.add_word(title, len(title))
         self.title_automaton.make_automaton()
         self.follow1 = frozenset(w for w in rules.follow if len(w) == 1)  # 刘琦|说 glued by jieba
+        self.word_ok: dict[str, bool] = {}  # _word_ok's answers, by word
 
     def find(self, text: str, tokens: list[tuple[int, int]]) -> list[Entity]:
         """Entities on normalized `text`; `tokens` are the Doc's (start, end) character offsets."""
@@ -699,6 +700,12 @@ class EntityMatcher:
     def _piece_ok(self, piece: str, at: int = 0, known: bytearray | None = None) -> bool:
         if known is not None and all(known[at : at + len(piece)]):
             return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
+        ok = self.word_ok.get(piece)
+        if ok is None:  # the rest depends on the word alone: decided once per word
+            ok = self.word_ok[piece] = self._word_ok(piece)
+        return ok
+
+    def _word_ok(self, piece: str) -> bool:
         if piece in self.rules.keep_words:
             return True
         if len(piece) == 2 and piece[1] in GLUED_END and piece not in self.tags:
