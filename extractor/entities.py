@@ -429,7 +429,8 @@ class EntityMatcher:
         """Entities on normalized `text`; `tokens` are the Doc's (start, end) character offsets."""
         found: list[tuple[Entity, int]] = []  # (entity, priority: 3 pattern, 2 gazetteer, 0 built)
         known = bytearray(len(text))  # characters inside a gazetteer name: a built name's proper part
-        bounds = {s for s, _ in tokens} | {e for _, e in tokens}
+        starts, ends = _columns(tokens)
+        bounds = ends.union(starts)
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
@@ -502,7 +503,7 @@ class EntityMatcher:
         found += self._venues(text, tokens, known)
         named = {e.start for e, _ in found if e.label == "PERSON"}
         found += self._titled_persons(text, tokens, titles, named)
-        built = self._suffix_names(text, tokens, known, single)
+        built = self._suffix_names(text, tokens, starts, ends, known, single)
         precise = [e for e, priority in found if priority == 3 and e.end - e.start > 1]
         # a built name never cuts through a pattern's name (省十四届人大四次会议|上作政府工作报告)
         if precise:
@@ -736,13 +737,11 @@ class EntityMatcher:
         return not strict and tag is None and len(piece) >= 2 and piece not in self.stop_words \
             and self.tags.get(piece[0]) not in LEAD_TAGS
 
-    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], known: bytearray,
-                      single: set[int]) -> list[Entity]:
+    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
+                      ends: set[int], known: bytearray, single: set[int]) -> list[Entity]:
         """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
         if not tokens:
             return []
-        starts = [s for s, _ in tokens]  # a character's token: the last one starting at or before it
-        ends = {e for _, e in tokens}
         best: dict[int, tuple[int, str, str, bool]] = {}  # suffix end -> the longest suffix there
         for end_index, (length, label, rule, tail_only) in self.suffixes.iter(text):
             end = end_index + 1
@@ -973,6 +972,12 @@ NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干
                           "西南部", "中西部", "南北部", "腹部", "头部"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
+
+
+def _columns(tokens: list[tuple[int, int]]) -> tuple[list[int], set[int]]:
+    """The tokens' starts (sorted: a character's token is the last one starting at or before it)
+    and the set of their ends, made once per text."""
+    return [s for s, _ in tokens], {e for _, e in tokens}
 
 
 def _top_level_or(pattern: str) -> bool:
