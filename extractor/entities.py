@@ -92,6 +92,8 @@ COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
 LEVEL_WORDS = ("", "自治区", "省", "市", "区", "县", "州")  # a level word a session's pattern starts with
 TITLE_SLOT = "(?:{title})"
+LEAD_ALTERNATIVES = regex.compile(r"\(\?<=(\p{Han}+(?:\|\p{Han}+)*)\)")  # (?<=任命|聘任)
+LEAD_CLASS = regex.compile(r"\(\?<=\[(\p{Han}+)\]\)")  # (?<=[来在赴])
 LIST_RULE = "person.list"  # names in a list ended by 等 (…大学王小明、李大伟等)
 PERSON_NOT = regex.compile(r"[省市县区州委副]")  # 和省长, 和市委: a title, no personal name
 
@@ -407,9 +409,11 @@ class EntityMatcher:
         slots = _slots({key: list(getattr(rules, key)) if key != "foreign_chars" else [rules.foreign_chars]
                         for key in ("titles", "post_titles", "surnames", "foreign_chars", "follow")})
         self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
-        # patterns whose every match starts with a title run only where a title starts (fast)
-        self.title_led = {p.id for p in rules.patterns
-                          if p.pattern.startswith(TITLE_SLOT) and not _top_level_or(p.pattern)}
+        # patterns whose every match starts with a title, or follows one of a few words, run only
+        # there (fast), not at every character
+        plain = [p for p in rules.patterns if not _top_level_or(p.pattern)]
+        self.title_led = {p.id for p in plain if p.pattern.startswith(TITLE_SLOT)}
+        self.led_by = {p.id: words for p in plain if (words := _lead_words(p.pattern))}
         self.stop_words = rules.stop_words | set(rules.titles)
         # one-character words (以, 在) stop a name only as whole tokens (stop_words), not as prefixes
         # multi-character stop words end a name as prefixes too (一流大学, 重点实验室)
@@ -462,6 +466,8 @@ class EntityMatcher:
                 matches = self._list_matches(pattern, text)
             elif rule.id in self.title_led:
                 matches = _matches_at(pattern, text, title_starts)
+            elif rule.id in self.led_by:
+                matches = _matches_at(pattern, text, _ends_of(text, self.led_by[rule.id]))
             else:
                 matches = pattern.finditer(text)
             for m in matches:
@@ -999,6 +1005,27 @@ def _top_level_or(pattern: str) -> bool:
             return True
         k += 1
     return False
+
+
+def _lead_words(pattern: str) -> tuple[str, ...]:
+    """The words of a lookbehind that opens the pattern: (?<=任命|聘任) or (?<=[来在赴]); () for
+    any other start."""
+    if m := LEAD_ALTERNATIVES.match(pattern):
+        return tuple(m.group(1).split("|"))
+    if m := LEAD_CLASS.match(pattern):
+        return tuple(m.group(1))
+    return ()
+
+
+def _ends_of(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where an occurrence of any of the words ends, sorted."""
+    ends = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            ends.add(at + len(word))
+            at = text.find(word, at + 1)
+    return sorted(ends)
 
 
 def _matches_at(pattern: regex.Pattern, text: str, starts: list[int]):
