@@ -92,6 +92,8 @@ COMPANY_BRACKET = regex.compile(r"[(（](?:集团|控股|中国)[)）](?:股份)
 PARTY_PREFIX = ("中国共产党", "中共")  # 中共|丽水市委五届七次全会, 中国共产党|青海省第十四次代表大会
 LEVEL_WORDS = ("", "自治区", "省", "市", "区", "县", "州")  # a level word a session's pattern starts with
 TITLE_SLOT = "(?:{title})"
+POST_SLOT = "(?={post_title})"
+NAME_BEFORE = 6  # characters a name before a post title spans at most (the pattern's names: 2 to 4)
 LEAD_ALTERNATIVES = regex.compile(r"\(\?<=(\p{Han}+(?:\|\p{Han}+)*)\)")  # (?<=任命|聘任)
 LEAD_CLASS = regex.compile(r"\(\?<=\[(\p{Han}+)\]\)")  # (?<=[来在赴])
 LIST_RULE = "person.list"  # names in a list ended by 等 (…大学王小明、李大伟等)
@@ -414,6 +416,7 @@ class EntityMatcher:
         plain = [p for p in rules.patterns if not _top_level_or(p.pattern)]
         self.title_led = {p.id for p in plain if p.pattern.startswith(TITLE_SLOT)}
         self.led_by = {p.id: words for p in plain if (words := _lead_words(p.pattern))}
+        self.post_led = {p.id for p in plain if p.pattern.endswith(POST_SLOT)}  # a name before 总理
         self.stop_words = rules.stop_words | set(rules.titles)
         # one-character words (以, 在) stop a name only as whole tokens (stop_words), not as prefixes
         # multi-character stop words end a name as prefixes too (一流大学, 重点实验室)
@@ -426,6 +429,10 @@ class EntityMatcher:
         for title in rules.titles:
             self.title_automaton.add_word(title, len(title))
         self.title_automaton.make_automaton()
+        self.post_automaton = ahocorasick.Automaton()
+        for title in rules.post_titles:
+            self.post_automaton.add_word(title, len(title))
+        self.post_automaton.make_automaton()
         self.follow1 = frozenset(w for w in rules.follow if len(w) == 1)  # 刘琦|说 glued by jieba
         self.word_ok: dict[str, bool] = {}  # _word_ok's answers, by word
 
@@ -466,6 +473,8 @@ class EntityMatcher:
                 matches = self._list_matches(pattern, text)
             elif rule.id in self.title_led:
                 matches = _matches_at(pattern, text, title_starts)
+            elif rule.id in self.post_led and self.rules.post_titles:
+                matches = _matches_at(pattern, text, self._before_post_titles(text))
             elif rule.id in self.led_by:
                 matches = _matches_at(pattern, text, _ends_of(text, self.led_by[rule.id]))
             else:
@@ -525,6 +534,11 @@ class EntityMatcher:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
             kept = [e for e in kept if not all(inside[e.start : e.end])]
         return _propagate_persons(text, kept)
+
+    def _before_post_titles(self, text: str) -> list[int]:
+        """Where a name that ends right before a post title (李强|总理) may start."""
+        return sorted({last + 1 - length - k for last, length in self.post_automaton.iter(text)
+                       for k in range(1, NAME_BEFORE + 1) if last + 1 - length >= k})
 
     @staticmethod
     def _list_matches(pattern, text: str):
