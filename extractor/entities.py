@@ -848,7 +848,7 @@ class EntityMatcher:
                     break  # (中国·郑州)|国际合作…中心: an unclosed bracket ends the name
                 if piece in (")", "）") and not OPEN_BRACKET.search(text[max(0, ps - 9) : ps]):
                     break  # (记者 赵婷婷)|瑞丽口岸: a bracket closed before the name ends it
-                if piece[0] in "—-" and DASHES.fullmatch(piece):  # the regex only where it may match
+                if piece[:1] in "—-" and DASHES.fullmatch(piece):  # the regex only where it may match
                     break  # 跨境电商企业——致欧科技
                 if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
                     open_at = text.rfind("“", max(0, ps - 12), ps)
