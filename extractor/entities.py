@@ -723,6 +723,8 @@ class EntityMatcher:
             return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
         ok = self.word_ok.get(piece)
         if ok is None:  # the rest depends on the word alone: decided once per word
+            if len(self.word_ok) > 200_000:  # bounded: a million articles bring new words without end
+                self.word_ok.clear()
             ok = self.word_ok[piece] = self._word_ok(piece)
         return ok
 
