@@ -73,13 +73,17 @@ NAME_PIECE = regex.compile(r"[\p{Han}A-Za-z·—()（）-]+|[A-Z]+\d+[A-Z]?")
 HAN = regex.compile(r"\p{Han}+")
 TOWN_STOP = STOP_TAGS - {"zg"} | {"v", "vn", "vd"}
 ORDINAL = regex.compile(r"第[一二三四五六七八九十]{1,3}")  # 第一|中学, 第二|人民医院
+# 第七|〇|三|研究所: an institute's code number however jieba cut it
+ORDINAL_RUN = regex.compile(r"第[〇零一二三四五六七八九十百\d]{1,5}$")
+ORDINAL_PIECE = regex.compile(r"[〇零一二三四五六七八九十百\d]+")
 # 甘孜藏族自治州 -> 甘孜州: a prefecture's short form is its place name without the peoples' names
 PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈僳族|景颇族|朝鲜族|柯尔克孜|哈萨克"
                         r"|保安族|东乡族|撒拉族|仫佬族|毛南族|仡佬族|达斡尔族|鄂温克族|鄂伦春族|锡伯族"
                         r"|拉祜族|普米族|独龙族|怒族|蒙古族?|[藏彝苗侗傣白壮回羌瑶黎佤畲水纳满土]族)+$")
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
 # T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
-PHASE = regex.compile(r"(?:(?:改扩建|扩建|改建|新建|迁建|续建|改造|提质|新|[一二三四五六七八九十\d]+期)+"
+PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改建|新建|迁建|续建|改造|提质|新"
+                      r"|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
                       r"|(?:综合)?交通枢纽(?:工程|项目)?)+")
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
@@ -462,6 +466,12 @@ class EntityMatcher:
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
             after = end_index + 1
+            bay = text[after : after + 1]
+            river = label == "LOC" and text[end_index] in "江河"  # 闽江|口, 珠江|口
+            city = label == "GPE" and bay == "湾" and rule.startswith("gpe.division") and length >= 2
+            if bay and bay in "湾口" and (river or city) and after in bounds \
+                    and text[after + 1 : after + 2] not in BAY_NOT:
+                found.append((Entity(start, after + 1, "LOC", "loc.bay"), 2))  # 闽江|口, 厦门|湾
             if label == "GPE" and not rule.startswith("gpe.division") and after in bounds \
                     and text[after : after + 1] in ("州", "省") and after + 1 in bounds:  # 阿拉木图|州
                 found.append((Entity(start, after + 1, label, rule, None, None), 2))
@@ -606,6 +616,11 @@ class EntityMatcher:
             if 2 <= len(name) <= 3 and self.tags.get(name, "nr")[:2] == "nr" and HAN.fullmatch(name) \
                     and surname and len(surname[0]) < len(name) and self._person_ok(name) \
                     and name[-1] not in self.follow1 and name not in self.places:
+                if len(name) == 2 and k + 2 < len(tokens) and tokens[k + 1] == (b, b + 1) \
+                        and HAN.fullmatch(text, b, b + 1) and text[b] not in self.follow1 \
+                        and self.tags.get(text[b], "n") in ("n", "ng", "nr", "a", "ag") \
+                        and self._follows(text, tokens, k + 2) and text[b : b + 1] not in self.stop_words:
+                    b += 1  # 副教授|任梓|萱|参与: the name's last character jieba cut off
                 out.append((Entity(a, b, "PERSON", "person.title"), 1))
                 continue
             # 市长|张|文县, 秘书|周|建华: a one-character surname and the given name jieba cut off
@@ -713,7 +728,8 @@ class EntityMatcher:
         if not pieces:
             return False
         a, b = pieces[0]
-        return text[a:b] in self.org_terms
+        # 漳州|市委|常委会: a local body (市委, 县政府) belongs to the place before it
+        return text[a:b] in self.org_terms and not (text[a] in "省市区县州" and b - a <= 3)
 
     def _media(self, name: str) -> bool:
         return name in self.org_terms or (len(name) <= 8 and name.endswith(MEDIA_WORDS))
@@ -831,9 +847,11 @@ class EntityMatcher:
                 limit = 0  # 作|最高人民法院|工作报告: a body's report starts at the body
             while j >= 0 and len(pieces) < limit:
                 ps, pe = tokens[j]
-                if pe != first or ps in single or (label == "ORG" and rule not in self.sub_units
-                                                   and self._parent(pieces, known, text)
-                                                   and not text.endswith(COMPANY_WORDS, 0, end)):
+                # 来郑|… stops a name; 在苏州|… (苏 of 苏州, a longer gazetteer name) does not
+                lone = ps in single and not any(known[ps + 1 : pe])
+                if pe != first or lone or (label == "ORG" and rule not in self.sub_units
+                                           and self._parent(pieces, known, text)
+                                           and not text.endswith(COMPANY_WORDS, 0, end)):
                     break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
                 if rule in self.towns and text[ps:pe] in self.places:
                     break  # 通山县|九宫山镇: the county is a name of its own
@@ -881,6 +899,13 @@ class EntityMatcher:
                     j -= 1
                     continue
                 chain = False
+                if label == "ORG" and ORDINAL_PIECE.fullmatch(piece) and not pieces \
+                        and (run := ORDINAL_RUN.search(text, max(0, pe - 8), pe)) and run.start() in ends:
+                    pieces.insert(0, (run.start(), pe))  # 中国船舶集团|第七|〇|三|研究所
+                    first = run.start()
+                    while j >= 0 and tokens[j][0] >= run.start():
+                        j -= 1
+                    continue
                 if label == "ORG" and ORDINAL.fullmatch(piece):
                     pieces.insert(0, (ps, pe))  # 曲靖市|第一|中学
                     first = ps
@@ -920,6 +945,10 @@ class EntityMatcher:
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places:
                 pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
+            if label == "LOC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.places \
+                    and text[pieces[1][0] : pieces[1][1]] not in self.places \
+                    and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True):
+                pieces.pop(0)  # 大理州|洱海|流域: the prefecture before a lake's basin is its own name
             if label == "FAC" and len(pieces) == 1 and text[pieces[0][0] : pieces[0][1]] in self.loc_terms \
                     and text.endswith("工厂", 0, end):
                 continue  # 欧洲|工厂: a region's works, no name
@@ -942,7 +971,7 @@ class EntityMatcher:
             opened = name.count("(") + name.count("（")  # str.count: no regex per candidate
             if text[start] in "(（" or opened != name.count(")") + name.count("）"):
                 continue  # 酒|厂|(集团)有限责任公司, 郑州)国际…中心: the name was cut inside a bracket
-            if pieces and pieces[0][0] in single:
+            if pieces and pieces[0][0] in single and not any(known[pieces[0][0] + 1 : pieces[0][1]]):
                 continue
             if rule in self.placeless and words[-1].endswith("公司"):
                 continue  # …集团有限公司|控股: a company's name ends before the word
@@ -988,6 +1017,8 @@ class EntityMatcher:
 
 
 COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
+# 湾区, 口岸, 口罩: the character after 湾 or 口 that makes it a word of its own, no bay or estuary
+BAY_NOT = frozenset("区岸罩号径子头碑味气语音腔感吻水服供内外")
 # words in 部 that are no ministry (东部, 总部, 俱乐部)
 NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干部", "俱乐部", "本部",
                           "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部",
