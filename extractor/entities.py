@@ -83,7 +83,7 @@ PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈�
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
 # T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
 PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改建|新建|迁建|续建|改造|提质|新"
-                      r"|[一二三四五六七八九十\d]+期)+"
+                      r"|保护|修缮|主体|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
                       r"|(?:综合)?交通枢纽(?:工程|项目)?)+")
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
@@ -460,6 +460,9 @@ class EntityMatcher:
                 continue  # 未成年人保护|法治: the statute's last character starts the next word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
             if rule in COUNTRY_RULES and end_index + 1 in bounds:  # 越南|工贸|部: a country's ministry
+                body = next((w for w in COUNTRY_BODIES if text.startswith(w, end_index + 1)), "")
+                if body and end_index + 1 + len(body) in bounds:  # 美国|国务院, 法国|政府
+                    found.append((Entity(start, end_index + 1 + len(body), "ORG", "org.foreign_ministry"), 2))
                 ministry = self._ministry(text, tokens, end_index + 1, start)
                 if ministry:
                     found.append((ministry, 1))
@@ -1017,6 +1020,8 @@ class EntityMatcher:
 
 
 COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
+# a country's government or cabinet is one ORG with it (美国国务院, 法国政府)
+COUNTRY_BODIES = ("国务院", "政府", "内阁", "议会", "国会")
 # 湾区, 口岸, 口罩: the character after 湾 or 口 that makes it a word of its own, no bay or estuary
 BAY_NOT = frozenset("区岸罩号径子头碑味气语音腔感吻水服供内外")
 # words in 部 that are no ministry (东部, 总部, 俱乐部)
