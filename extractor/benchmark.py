@@ -205,13 +205,13 @@ def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
     import jieba
 
     from extractor.rules import load_rules
-    from extractor.tokenizer import _jieba
+    from extractor.tokenizer import _jieba, segmenter_backend
 
     corpus = tmp / f"bench-{mb:g}mb.jsonl.gz"
     stats = write_corpus(mb, corpus)
     jieba.setLogLevel(60)
     jieba.lcut("预热")
-    segment, backend = _jieba(load_rules([]).user_words())
+    segment, backend = _jieba(load_rules([]).user_words()), segmenter_backend("jieba")
     number = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
     row = {"mb": mb, **stats, "jobs": jobs}
     row["pipeline_1"] = pipeline_run(corpus, 1, tmp, stats)

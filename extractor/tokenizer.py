@@ -86,14 +86,13 @@ def make_nlp(segmenter: str, rules: RuleSet) -> Language:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
         _init_pkuseg(nlp, words)
         segment = nlp.tokenizer.pkuseg_seg.cut
-        backend = f"pkuseg {_version('spacy-pkuseg')}"
     else:
         # spaCy's own jieba setup loads jieba's global dictionary; we keep a private one instead
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
-        segment, backend = _jieba(words, rust=segmenter == "jieba") if segmenter != "char" else (list, "char")
+        segment = _jieba(words, rust=segmenter == "jieba") if segmenter != "char" else list
     nlp.tokenizer = NormalizingTokenizer(nlp.vocab, segment, segmenter)
     nlp.meta["segmenter"] = segmenter
-    nlp.meta["segmenter_backend"] = backend
+    nlp.meta["segmenter_backend"] = segmenter_backend(segmenter)
     nlp.max_length = 100_000_000  # spaCy's 1M default guards parsers we do not run
     return nlp
 
@@ -126,7 +125,7 @@ def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool
     return words, spaces
 
 
-def _jieba(words: list[str], rust: bool = True) -> tuple[Callable[[str], Iterable[str]], str]:
+def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]]:
     """jieba's dictionary and HMM, run by jieba-rs (rjieba, ~30x faster) when it is installed."""
     if rust:
         try:
@@ -137,14 +136,14 @@ def _jieba(words: list[str], rust: bool = True) -> tuple[Callable[[str], Iterabl
         seg = rjieba.Jieba()
         for word in words:
             seg.add_word(word, None, None)
-        return lambda text: _split_ascii_runs(seg.cut(text, True)), f"rjieba {_version('rjieba')}"
+        return lambda text: _split_ascii_runs(seg.cut(text, True))
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     py = jieba.Tokenizer()
     for word in words:
         py.add_word(word)
-    return lambda text: py.cut(text, HMM=True), f"jieba {_version('jieba')}"
+    return lambda text: py.cut(text, HMM=True)
 
 
 def _split_ascii_runs(tokens: list[str]) -> list[str]:
