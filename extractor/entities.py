@@ -85,7 +85,7 @@ PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈�
 PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改建|新建|迁建|续建|改造|提质|新"
                       r"|保护|修缮|主体|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
-                      r"|(?:综合)?交通枢纽(?:工程|项目)?)+")
+                      r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
@@ -139,6 +139,7 @@ class SuffixRule(_Model):
     with_year: bool = False  # True: a year right before belongs to the name (2024年…统计公报)
     town: bool = False  # True: a town or village (九宫山|镇, 安吉县|余村): the name starts after a division
     sub_unit: bool = False  # True: a unit of a body; the body's name before it belongs to it (海关总署|…|司)
+    not_after_name: bool = False  # True: no name right after a name's word (商务厅|组织: a verb there)
     examples: list[EntityExample] = []
     note: str | None = None
     disabled: bool = False
@@ -392,6 +393,7 @@ class EntityMatcher:
         self.with_year = {r.id for r in rules.suffixes if r.with_year}
         self.towns = {r.id for r in rules.suffixes if r.town}
         self.sub_units = {r.id for r in rules.suffixes if r.sub_unit}
+        self.not_after_name = {r.id for r in rules.suffixes if r.not_after_name}
         self.body_words = tuple(w for r in rules.suffixes if r.id == "org.body_suffix" for w in r.words)
         self.all_suffixes = tuple(w for r in rules.suffixes for w in r.words)
         self.joiner_stop = tuple(w for r in rules.suffixes if r.label in ("ORG", "LAW", "EVENT", "GPE")
@@ -806,6 +808,8 @@ class EntityMatcher:
             s = end - length
             if rule in self.needs_edition and "届" not in text[max(0, s - 30) : s]:
                 continue  # 风筝会 with no edition before it: no name (a quick test before the full one)
+            if rule in self.not_after_name and text.endswith(self.all_suffixes, 0, s):
+                continue  # 商务厅|组织|企业, 滑雪场|组织: after a name's word, 组织 is a verb
             i = bisect.bisect_right(starts, s) - 1
             ts, te = tokens[i]
             pieces: list[tuple[int, int]] = []
@@ -960,6 +964,9 @@ class EntityMatcher:
                 if inner:
                     pieces = pieces[inner[-1] + 1 :]
             words = [text[a:b] for a, b in pieces]
+            if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
+                    and words[0][0] in "省市区县州" and len(words[0]) <= 3:
+                continue  # 省政府|常务会议: a local body's meeting is no named event
             start = pieces[0][0]
             glued_lead = False
             if text[start] in "年月日天" and start and (text[start - 1].isdigit() or text[start - 1] in "个半"
