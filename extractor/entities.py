@@ -45,7 +45,9 @@ QUOTE = regex.compile(r"“[^“”\n。；;]{1,40}”|‘[^‘’\n。；;]{1,4
 
 BYLINE_ROLES = {"通讯员", "实习生", "摄影", "记者", "编辑", "全媒记者", "本报记者"}
 # 第136届|广交会, 2024|中关村论坛 (2024年|全国两会 is a date, not an edition)
-EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+届|首届|(?<!\d)(?:19|20)\d\d)$")
+EDITION = regex.compile(r"(?:第[0-9一二三四五六七八九十百]+[届次]|首届|(?<!\d)(?:19|20)\d\d)$")
+# 中国科学院|第二十一次院士大会, 亚洲基础设施投资银行|第九届理事会年会: a body's numbered meeting
+SESSION_START = regex.compile(r"第[0-9一二三四五六七八九十百]+[届次]")
 # jieba dictionary tags that end a built name: prepositions, conjunctions, particles, adverbs,
 # pronouns, numerals and measure words, time words, interjections, onomatopoeia
 STOP_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "d", "dg", "r", "rr", "rz",
@@ -86,6 +88,13 @@ PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改
                       r"|保护|修缮|主体|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
                       r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
+# 黄河|上游|龙羊峡水电站, 雅鲁藏布江|下游|水电工程: a direction after a river ends a facility's name
+DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", "干流", "沿岸", "两岸"})
+LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")  # 渝昆高铁|重庆西站: a station on a line is its own name
+BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's centre is a unit of it (ORG)
+# 第十九届亚运会|总结|大会: a meeting about an event is no name; the event is
+EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰"})
+SOCIETY_WORDS = ("协会", "学会", "商会", "联合会", "研究会", "促进会")  # …协会|年会: the society, no event
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
@@ -400,6 +409,8 @@ class EntityMatcher:
                                  and not r.needs_edition and not r.town for w in r.words)
         self.fac_words = tuple(w for r in rules.suffixes if r.label == "FAC" and not r.strict
                                for w in r.words)
+        self.event_words = tuple(w for r in rules.suffixes if r.label == "EVENT"
+                                 for w in r.words if len(w) >= 2)
         self.placeless: set[str] = set()  # rules for which a place is no proper part
         for rule in rules.suffixes:
             for word in rule.words:
@@ -448,6 +459,7 @@ class EntityMatcher:
         known = bytearray(len(text))  # characters inside a gazetteer name: a built name's proper part
         starts, ends = _columns(tokens)
         bounds = ends.union(starts)
+        fac_inside: dict[int, int] = {}  # a character inside a gazetteer facility -> where it starts
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
@@ -470,6 +482,9 @@ class EntityMatcher:
                     found.append((ministry, 1))
             if label not in ("PERSON", NONE):
                 known[start : end_index + 1] = b"\x01" * length
+            if label == "FAC":
+                for k in range(start + 1, end_index + 1):
+                    fac_inside[k] = start
             after = end_index + 1
             bay = text[after : after + 1]
             river = label == "LOC" and text[end_index] in "江河"  # 闽江|口, 珠江|口
@@ -533,7 +548,7 @@ class EntityMatcher:
         found += self._venues(text, tokens, known)
         named = {e.start for e, _ in found if e.label == "PERSON"}
         found += self._titled_persons(text, tokens, titles, named)
-        built = self._suffix_names(text, tokens, starts, ends, known, single)
+        built = self._suffix_names(text, tokens, starts, ends, known, single, fac_inside)
         precise = [e for e, priority in found if priority == 3 and e.end - e.start > 1]
         # a built name never cuts through a pattern's name (省十四届人大四次会议|上作政府工作报告)
         if precise:
@@ -548,7 +563,33 @@ class EntityMatcher:
             for a, b in quotes:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
             kept = [e for e in kept if not all(inside[e.start : e.end])]
+        kept = _body_sessions(text, kept)
+        if any(e.rule == "person.title" for e in kept):
+            kept = self._person_lists(text, tokens, kept)
         return _propagate_persons(text, kept)
+
+    def _person_lists(self, text: str, tokens: list[tuple[int, int]], kept: list[Entity]) -> list[Entity]:
+        """航天员|陈冬、陈中瑞、王杰: the names listed after a titled name are names too (each a word
+        of two or three characters that starts with a surname and that jieba does not know as a word)."""
+        taken = {k for e in kept for k in range(e.start, e.end)}
+        extra = []
+        for e in kept:
+            if e.rule != "person.title":
+                continue
+            at = e.end
+            while text.startswith("、", at):
+                k = bisect.bisect_left(tokens, (at + 1,))
+                if k >= len(tokens) or tokens[k][0] != at + 1:
+                    break
+                a, b = tokens[k]
+                name = text[a:b]
+                if not (2 <= b - a <= 3 and HAN.fullmatch(name) and self.surname_re.match(name)
+                        and self.tags.get(name, "nr")[:2] == "nr" and name not in self.places
+                        and not taken.intersection(range(a, b)) and self._person_ok(name)):
+                    break
+                extra.append(Entity(a, b, "PERSON", "person.title_list"))
+                at = b
+        return sorted(kept + extra, key=lambda e: e.start) if extra else kept
 
     def _before_post_titles(self, text: str) -> list[int]:
         """Where a name that ends right before a post title (李强|总理) may start."""
@@ -781,7 +822,8 @@ class EntityMatcher:
             and self.tags.get(piece[0]) not in LEAD_TAGS
 
     def _suffix_names(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
-                      ends: set[int], known: bytearray, single: set[int]) -> list[Entity]:
+                      ends: set[int], known: bytearray, single: set[int],
+                      fac_inside: dict[int, int] | None = None) -> list[Entity]:
         """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
         if not tokens:
             return []
@@ -808,8 +850,8 @@ class EntityMatcher:
             s = end - length
             if rule in self.needs_edition and "届" not in text[max(0, s - 30) : s]:
                 continue  # 风筝会 with no edition before it: no name (a quick test before the full one)
-            if rule in self.not_after_name and text.endswith(self.all_suffixes, 0, s):
-                continue  # 商务厅|组织|企业, 滑雪场|组织: after a name's word, 组织 is a verb
+            if rule in self.not_after_name and (text.endswith(self.all_suffixes, 0, s) or (s and known[s - 1])):
+                continue  # 商务厅|组织|企业, 自然资源部|组织: after a name, 组织 is a verb
             i = bisect.bisect_right(starts, s) - 1
             ts, te = tokens[i]
             pieces: list[tuple[int, int]] = []
@@ -865,7 +907,10 @@ class EntityMatcher:
                 if label == "FAC" and text.endswith("流域", ps, pe):
                     break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
-                if label == "ORG" and pieces and piece.endswith(COMPANY_ENDS):
+                if label == "FAC" and (piece in DIRECTIONS
+                                       or (piece.endswith(LINE_WORDS) and text[end - 1] == "站")):
+                    break  # 黄河|上游|龙羊峡水电站; 渝昆高铁|重庆西站: the river and the line are their own
+                if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
                     break
                 if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
@@ -967,6 +1012,12 @@ class EntityMatcher:
             if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
                     and words[0][0] in "省市区县州" and len(words[0]) <= 3:
                 continue  # 省政府|常务会议: a local body's meeting is no named event
+            if label == "EVENT" and len(words) >= 2 and words[-1] in EVENT_TAIL \
+                    and words[-2].endswith(self.event_words):
+                continue  # 第十九届亚运会|总结|大会: the event's own name is built at its word
+            if label == "EVENT" and text.endswith("年会", 0, end) and words[-1].endswith(SOCIETY_WORDS) \
+                    and not edition:
+                continue  # 新加坡中资企业协会|年会: the society is named, not its yearly meeting
             start = pieces[0][0]
             glued_lead = False
             if text[start] in "年月日天" and start and (text[start - 1].isdigit() or text[start - 1] in "个半"
@@ -1017,6 +1068,12 @@ class EntityMatcher:
                     start -= place  # 北海市2024年…统计公报: the place before the year too
             if label == "FAC":  # 阜阳西站|改扩建工程, 拉萨贡嘎国际机场|新航站楼: the facility alone
                 end = self._phase_cut(text, start, end)
+                if PHASE.fullmatch(text, start, end):
+                    continue  # 扩建工程T3航站楼, 改扩建工程: a phase alone names nothing
+                if fac_inside and start in fac_inside:
+                    start = fac_inside[start]  # 港珠澳|大桥珠海公路口岸: the facility the name starts in
+                if words[0] in self.org_terms and words[0][-1] in BODY_ENDS and text.endswith("中心", 0, end):
+                    label = "ORG"  # 文化和旅游部|数据中心: a body's centre is a unit of the body
             if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
                 continue  # “中国动力谷”: a name in a slogan's quotes is not annotated
             place = PLACE_AFTER.match(text, end) if label in ("FAC", "ORG", "EVENT") else None
@@ -1109,6 +1166,20 @@ def _event_span(text: str, e: Entity) -> Entity:
     if (start, end) == (e.start, e.end):
         return e
     return Entity(start, end, e.label, e.rule, e.normalized, e.code)
+
+
+def _body_sessions(text: str, kept: list[Entity]) -> list[Entity]:
+    """中国科学院|第二十一次院士大会: a numbered meeting right after a body or a forum is the body's
+    meeting, one EVENT from the body's name on."""
+    out: list[Entity] = []
+    for e in kept:
+        prev = out[-1] if out else None
+        if e.label == "EVENT" and prev is not None and prev.end == e.start and prev.label in ("ORG", "EVENT") \
+                and SESSION_START.match(text, e.start):
+            out[-1] = Entity(prev.start, e.end, "EVENT", e.rule)
+            continue
+        out.append(e)
+    return out
 
 
 def _resolve(found: list[tuple[Entity, int]]) -> list[Entity]:
