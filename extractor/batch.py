@@ -99,9 +99,9 @@ def process_document(pipe, doc: Document, options: Options, seq: int = 0) -> Out
     date = _article_date(doc, options, messages)
     try:
         spacy_doc = pipe.doc(doc.text, date=date, subject=options.subject)
-        from .pipeline import records_from_doc
+        from .pipeline import record_rows
 
-        records = records_from_doc(spacy_doc, doc.doc_id, pipe.targets)
+        rows = record_rows(spacy_doc, doc.doc_id, pipe.targets)
     except (ExtractorError, TimeoutError) as exc:
         reason = exc.message if isinstance(exc, ExtractorError) else str(exc) or "timed out"
         return _failed(seq, doc.doc_id, reason, type(exc).__name__, doc.path, doc.line, doc.meta, doc.where)
@@ -111,7 +111,6 @@ def process_document(pipe, doc: Document, options: Options, seq: int = 0) -> Out
     trace = spacy_doc._.quantity_trace
     for rule_id in trace.skipped if trace else ():
         messages.append(("error", f"{doc.where}: rule {rule_id} timed out; skipped for this document"))
-    rows = [r.to_dict() for r in records]
     if doc.meta:
         for row in rows:
             row["meta"] = doc.meta

@@ -182,16 +182,15 @@ class KindComponent:
         quantities = doc._.quantities or []
         # a cue word inside a mention (将近, 超) or a quoted name (“郑聚英才计划”) is not a cue
         labels = [(t.start, t.end) for t in doc._.quantity_trace.traps if t.trap == "label"]
-        hits = [
-            h for h in hits
-            if not any(q.start <= h.start < q.end for q in quantities)
-            and not any(s <= h.start < e for s, e in labels)
-        ]
+        inside = _Covered([(q.start, q.end) for q in quantities] + labels)
+        hits = [h for h in hits if not inside(h.start)]
         layout = doc._.layout or Layout(text)
         index = Hits(hits)
+        passage = self.classifier.passage_scopes(layout, index)
         facts = doc._.facts or [Facts() for _ in quantities]
         date = document_date(doc)
-        kinds = self.classifier.classify(text, quantities, [f.period for f in facts], date, index, layout)
+        kinds = self.classifier.classify(text, quantities, [f.period for f in facts], date, index, layout,
+                                         passage)
         for f, (kind, reason) in zip(facts, kinds):
             f.kind, f.kind_rule = kind, reason
             if kind == "actual" and f.period and date and date.month and date.month <= 4 \
@@ -201,7 +200,7 @@ class KindComponent:
         doc_kind = prevailing_kind(kinds) or ("actual" if kinds else None)
         ahead = [p for p in doc._.periods or () if kind_from_period(p, date) == "target"]
         statements = self.classifier.statements(
-            text, layout, index, [q.start for q in quantities], doc_kind, ahead
+            text, layout, index, [q.start for q in quantities], doc_kind, ahead, passage
         )
         ends = [st.end for st in statements]
         for q, f in zip(quantities, facts):
@@ -211,6 +210,24 @@ class KindComponent:
         doc._.facts = facts
         doc._.statements = statements
         return doc
+
+
+class _Covered:
+    """Is an offset inside any of these spans? (merged once, then O(log n) per offset)"""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            if self.ends and start <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __call__(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
 
 
 OWNER_LABELS = {"GPE", "FAC"}  # what owns a figure: a place or a named facility or zone

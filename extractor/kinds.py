@@ -136,9 +136,10 @@ class KindClassifier:
         date: DocDate | None,
         hits: Hits,
         layout: Layout,
+        passage: dict[int, tuple[str, str]] | None = None,
     ) -> list[tuple[str, str]]:
-        """(kind, reason) for each quantity, in order."""
-        passage = self.passage_scopes(layout, hits)
+        """(kind, reason) for each quantity, in order (`passage`: `passage_scopes`, if known)."""
+        passage = self.passage_scopes(layout, hits) if passage is None else passage
         decided: list[tuple[str, str] | None] = []
         for q, period in zip(quantities, periods):
             if _is_threshold(text, q):
@@ -196,13 +197,18 @@ class KindClassifier:
         """Kind set by 下一步/近年来 for its sentence and the ones after it, up to a heading or question."""
         scopes: dict[int, tuple[str, str]] = {}
         current: tuple[str, str] | None = None
+        lead = [h for h in hits.hits if h.cue.scope == "passage"]  # sorted by start, like the clauses
+        j = 0
         for clause, closed in zip(layout.clauses, layout.closed):
+            while j < len(lead) and lead[j].start < clause.start:
+                j += 1
             if closed:
                 current = None
                 continue
-            for hit in hits.between(clause.start, clause.end):
-                if hit.cue.scope == "passage":
-                    current = (hit.cue.kind, hit.cue.id)
+            while j < len(lead) and lead[j].start < clause.end:
+                if lead[j].end <= clause.end:
+                    current = (lead[j].cue.kind, lead[j].cue.id)
+                j += 1
             if current:
                 scopes.setdefault(clause.sentence, current)
         return scopes
@@ -215,6 +221,7 @@ class KindClassifier:
         quantity_starts: list[int],
         document_kind: str | None,
         ahead: list[PeriodSpan] = (),
+        passage: dict[int, tuple[str, str]] | None = None,
     ) -> list[Statement]:
         """Target clauses with no quantity: a target cue, an action verb in a forward passage, or
         an action verb after a period still ahead in its sentence (到2025年，基本建成…)."""
@@ -224,7 +231,7 @@ class KindClassifier:
             clause = layout.clause_at(p.start)
             if clause is not None and p.start < clause.end:
                 ahead_by_sentence.setdefault(clause.sentence, p)
-        passage = self.passage_scopes(layout, hits)
+        passage = self.passage_scopes(layout, hits) if passage is None else passage
         starts = sorted(quantity_starts)
         for clause, closed in zip(layout.clauses, layout.closed):
             i = bisect.bisect_left(starts, clause.start)

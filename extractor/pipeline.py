@@ -27,6 +27,7 @@ from .tokenizer import make_nlp
 
 Item = str | tuple[str, str | None]
 AnyRecord = Record | TargetRecord | EntityRecord
+MODELS = {"quantity": Record, "target": TargetRecord, "entity": EntityRecord}
 STAGES = ("zh_quantities", "zh_entities", "zh_periods", "zh_kinds", "zh_indicators")
 
 
@@ -134,54 +135,59 @@ def _pipe_batch(pairs: list[tuple[str, str | None]]) -> list[list[AnyRecord]]:
 
 
 def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[AnyRecord]:
+    """The typed records of a processed Doc (validated by their models)."""
+    return [MODELS[row["type"]](**row) for row in record_rows(doc, doc_id, targets)]
+
+
+def record_rows(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[dict]:
+    """The records of a processed Doc as plain dicts, keys in the models' field order (what
+    `record.to_dict()` gives): the batch runner writes these without building models."""
     text = doc._.zh_text if doc._.zh_text is not None else doc.text  # doc.text is rebuilt per access
     sentences = SentenceIndex(text)
     quantities = doc._.quantities or []
     facts = doc._.facts or [None] * len(quantities)
-    records: list[AnyRecord] = [
-        _record(text, c, f, sentences, doc_id) for c, f in zip(quantities, facts)
-    ]
+    rows = [_quantity_row(text, c, f, sentences, doc_id) for c, f in zip(quantities, facts)]
     if targets:
-        records += _targets(doc, text, sentences, doc_id)
-    for e in doc._.entities or ():
-        records.append(EntityRecord(
-            doc_id=doc_id, label=e.label, text=text[e.start : e.end], start=e.start, end=e.end,
-            sentence=sentences.sentence_at(e.start), rule=e.rule, normalized=e.normalized, code=e.code,
-        ))
-    return records
+        rows += _target_rows(doc, text, sentences, doc_id)
+    rows += [{"doc_id": doc_id, "type": "entity", "label": e.label, "text": text[e.start : e.end],
+              "start": e.start, "end": e.end, "sentence": sentences.sentence_at(e.start), "rule": e.rule,
+              "normalized": e.normalized, "code": e.code}
+             for e in doc._.entities or ()]
+    return rows
 
 
-def _record(text: str, c: Candidate, f, sentences: SentenceIndex, doc_id: str | None) -> Record:
+def _quantity_row(text: str, c: Candidate, f, sentences: SentenceIndex, doc_id: str | None) -> dict:
     indicator = f.indicator if f else None
     period = f.period if f else None
-    return Record(
-        doc_id=doc_id,
-        text=text[c.start : c.end],
-        start=c.start,
-        end=c.end,
-        sentence=sentences.sentence_at(c.start),
-        number=plain_number(c.number),
-        value=plain_number(c.value),
-        value_max=plain_number(c.value_max),
-        unit=c.unit,
-        unit_text=text[c.unit_span[0] : c.unit_span[1]] if c.unit_span else None,
-        dimension=c.dimension,
-        comparator=c.comparator,
-        change=c.change,
-        direction=c.direction,
-        rule=c.rule,
-        rules=list(c.rules),
-        latent=c.latent,
-        kind=f.kind if f else None,
-        kind_rule=f.kind_rule if f else None,
-        indicator=text[indicator.start : indicator.end] if indicator else None,
-        indicator_start=indicator.start if indicator else None,
-        indicator_end=indicator.end if indicator else None,
-        period=text[period.start : period.end] if period else None,
-        period_norm=period.norm if period else None,
-        subject=f.subject if f else None,
-        target_id=f.target_id if f else None,
-    )
+    return {
+        "doc_id": doc_id,
+        "type": "quantity",
+        "text": text[c.start : c.end],
+        "start": c.start,
+        "end": c.end,
+        "sentence": sentences.sentence_at(c.start),
+        "number": plain_number(c.number),
+        "value": plain_number(c.value),
+        "value_max": plain_number(c.value_max),
+        "unit": c.unit,
+        "unit_text": text[c.unit_span[0] : c.unit_span[1]] if c.unit_span else None,
+        "dimension": c.dimension,
+        "comparator": c.comparator,
+        "change": c.change,
+        "direction": c.direction,
+        "rule": c.rule,
+        "rules": list(c.rules),
+        "latent": c.latent,
+        "kind": f.kind if f else None,
+        "kind_rule": f.kind_rule if f else None,
+        "indicator": text[indicator.start : indicator.end] if indicator else None,
+        "indicator_start": indicator.start if indicator else None,
+        "indicator_end": indicator.end if indicator else None,
+        "period": text[period.start : period.end] if period else None,
+        "period_norm": period.norm if period else None,
+        "subject": f.subject if f else None,
+        "target_id": f.target_id if f else None,
+    }
 
 
 def _statement_period(periods, ends, text: str, st):
@@ -195,20 +201,20 @@ def _statement_period(periods, ends, text: str, st):
     return None
 
 
-def _targets(doc: Doc, text: str, sentences: SentenceIndex, doc_id: str | None) -> list[TargetRecord]:
+def _target_rows(doc: Doc, text: str, sentences: SentenceIndex, doc_id: str | None) -> list[dict]:
     out = []
     periods = doc._.periods or []
     ends = [p.end for p in periods]  # periods do not overlap: sorted by start and by end
     main = doc._.doc_subject
     for i, st in enumerate(doc._.statements or ()):
-        sentence = sentences.sentence_at(st.start)
         period = _statement_period(periods, ends, text, st)
-        out.append(TargetRecord(
-            doc_id=doc_id, id=f"T{i + 1}", text=text[st.start : st.end], start=st.start, end=st.end,
-            sentence=sentence, cue=st.cue, rule=st.rule, action=st.action, object=st.object,
-            subject=main, period=text[period.start : period.end] if period else None,
-            period_norm=period.norm if period else None,
-        ))
+        out.append({
+            "doc_id": doc_id, "type": "target", "id": f"T{i + 1}", "text": text[st.start : st.end],
+            "start": st.start, "end": st.end, "sentence": sentences.sentence_at(st.start), "cue": st.cue,
+            "rule": st.rule, "action": st.action, "object": st.object, "subject": main,
+            "period": text[period.start : period.end] if period else None,
+            "period_norm": period.norm if period else None,
+        })
     return out
 
 

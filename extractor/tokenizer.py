@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, compress
+from operator import add
 from pathlib import Path
 
 import spacy
@@ -65,12 +68,8 @@ class NormalizingTokenizer:
             self.vocab = create_vocab(self.vocab.lang, Chinese.Defaults)
         norm = normalize(text)
         words, spaces = words_and_spaces([w for w in self.segment(norm) if w], norm)
-        if norm != text:  # same length: slice the original at the same offsets
-            pos, original = 0, []
-            for word, space in zip(words, spaces):
-                original.append(text[pos : pos + len(word)])
-                pos += len(word) + space
-            words = original
+        if norm != text:  # same length: the words holding a changed character are sliced anew
+            words = _original_words(words, spaces, norm, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.zh_norm = norm
         doc._.zh_text = text
@@ -100,29 +99,61 @@ def make_nlp(segmenter: str, rules: RuleSet) -> Language:
 def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool]]:
     """spaCy's `get_words_and_spaces` for tokens that concatenate to the text, in linear time
     (spaCy's slices the rest of the text for every word: quadratic on long documents)."""
-    blank = [t for t in tokens if t.isspace()]
+    blank = list(compress(range(len(tokens)), map(str.isspace, tokens)))
     whitespace = len(text) - sum(map(len, text.split()))
-    if "".join(tokens) != text or sum(map(len, blank)) != whitespace:  # a word holds a space
+    if "".join(tokens) != text or sum(len(tokens[i]) for i in blank) != whitespace:  # a word holds a space
         return get_words_and_spaces(tokens, text)
+    if not blank:
+        return list(tokens), [False] * len(tokens)
     words: list[str] = []
     spaces: list[bool] = []
-    gap = ""
-    for token in [*tokens, None]:
-        if token is not None and token.isspace():
-            gap += token
-            continue
+    done = 0
+    for group in _runs(blank):  # consecutive whitespace tokens form one gap
+        words += tokens[done : group[0]]
+        spaces += [False] * (group[0] - done)
+        gap = "".join(tokens[i] for i in group)
+        if words and gap[0] == " ":  # one space after a word is that word's trailing space
+            spaces[-1] = True
+            gap = gap[1:]
         if gap:
-            if words and gap[0] == " ":  # one space after a word is that word's trailing space
-                spaces[-1] = True
-                gap = gap[1:]
-            if gap:
-                words.append(gap)
-                spaces.append(False)
-            gap = ""
-        if token is not None:
-            words.append(token)
+            words.append(gap)
             spaces.append(False)
+        done = group[-1] + 1
+    words += tokens[done:]
+    spaces += [False] * (len(tokens) - done)
     return words, spaces
+
+
+def _original_words(words: list[str], spaces: list[bool], norm: str, text: str) -> list[str]:
+    ends = list(accumulate(map(add, map(len, words), spaces)))
+    words = list(words)
+    for pos in _changed(norm, text, 0, len(text)):
+        k = bisect_right(ends, pos)
+        start = ends[k] - spaces[k] - len(words[k])
+        words[k] = text[start : start + len(words[k])]
+    return words
+
+
+def _changed(a: str, b: str, lo: int, hi: int) -> Iterator[int]:
+    """Positions where two strings of one length differ, by halving (changes are few)."""
+    if a[lo:hi] == b[lo:hi]:
+        return
+    if hi - lo <= 32:
+        yield from (i for i in range(lo, hi) if a[i] != b[i])
+        return
+    mid = (lo + hi) // 2
+    yield from _changed(a, b, lo, mid)
+    yield from _changed(a, b, mid, hi)
+
+
+def _runs(indices: list[int]) -> Iterator[list[int]]:
+    group = [indices[0]]
+    for i in indices[1:]:
+        if i != group[-1] + 1:
+            yield group
+            group = []
+        group.append(i)
+    yield group
 
 
 def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]]:
@@ -136,7 +167,7 @@ def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]
         seg = rjieba.Jieba()
         for word in words:
             seg.add_word(word, None, None)
-        return lambda text: _split_ascii_runs(seg.cut(text, True))
+        return lambda text: _split_ascii_runs(seg.cut(text, True), text)
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -146,14 +177,26 @@ def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]
     return lambda text: py.cut(text, HMM=True)
 
 
-def _split_ascii_runs(tokens: list[str]) -> list[str]:
-    """Cut ASCII runs the way jieba's Python HMM does (1-8 → 1 / - / 8), so both backends agree."""
+def _split_ascii_runs(tokens: list[str], text: str | None = None) -> list[str]:
+    """Cut ASCII runs the way jieba's Python HMM does (1-8 → 1 / - / 8), so both backends agree.
+    Only the tokens inside the text's ASCII runs are looked at (most tokens are Chinese)."""
+    if text is not None and "".join(tokens) == text:
+        ends = list(accumulate(map(len, tokens)))
+        at = sorted({i for m in ASCII_RUN.finditer(text)
+                     for i in range(bisect_right(ends, m.start()), bisect_left(ends, m.end()) + 1)})
+    else:
+        at = range(len(tokens))
     out: list[str] = []
-    for token in tokens:
+    done = 0
+    for i in at:
+        token = tokens[i]
         if len(token) > 1 and token.isascii() and not token.isalnum() and ASCII_RUN.fullmatch(token):
+            out += tokens[done:i]
             out.extend(part for part in ASCII_PART.split(token) if part)
-        else:
-            out.append(token)
+            done = i + 1
+    if not done:
+        return tokens
+    out += tokens[done:]
     return out
 
 

@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from pydantic_core import to_json
+
 from .errors import ExtractorError
 from .records import RECORD_TYPES
 
@@ -75,7 +77,8 @@ def format_for(output: str, fmt: str | None = None) -> str:
 
 
 def jsonl_bytes(rows: Iterable[dict]) -> bytes:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode("utf-8")
+    """One compact JSON object per line (pydantic-core's encoder: ~3x the standard library's)."""
+    return b"".join(to_json(r) + b"\n" for r in rows)
 
 
 def table_row(record: dict) -> dict:

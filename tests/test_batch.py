@@ -81,14 +81,14 @@ def test_table_inputs_carry_ids_metadata_and_the_date(tmp_path):
 def test_a_bad_document_is_an_error_record_and_the_batch_goes_on(tmp_path, monkeypatch):
     import extractor.pipeline
 
-    real = extractor.pipeline.records_from_doc
+    real = extractor.pipeline.record_rows
 
     def buggy(doc, *args):
         if "BOOM" in doc.text:
             raise RuntimeError("boom")
         return real(doc, *args)
 
-    monkeypatch.setattr(extractor.pipeline, "records_from_doc", buggy)
+    monkeypatch.setattr(extractor.pipeline, "record_rows", buggy)
     data = tmp_path / "docs.jsonl"
     data.write_text('{"id": "ok", "text": "增长5%"}\n{"id": "bug", "text": "BOOM 增长6%"}\n'
                     '{"id": "bad" "text": 1}\n{"id": "later", "text": "新增100家"}\n', encoding="utf-8")
