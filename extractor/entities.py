@@ -969,6 +969,11 @@ class EntityMatcher:
                     first = ps
                     j -= 1
                     continue
+                if label == "EVENT" and not pieces and piece in self.title_words and pe == s:
+                    pieces.insert(0, (ps, pe))  # 第二十一次|院士|大会: the members who meet
+                    first = ps
+                    j -= 1
+                    continue
                 if not fits(piece, ps, known):
                     break
                 pieces.insert(0, (ps, pe))
@@ -1072,7 +1077,7 @@ class EntityMatcher:
                     continue  # 扩建工程T3航站楼, 改扩建工程: a phase alone names nothing
                 if fac_inside and start in fac_inside:
                     start = fac_inside[start]  # 港珠澳|大桥珠海公路口岸: the facility the name starts in
-                if words[0] in self.org_terms and words[0][-1] in BODY_ENDS and text.endswith("中心", 0, end):
+                if text[start:s] in self.org_terms and text[s - 1] in BODY_ENDS and text.endswith("中心", 0, end):
                     label = "ORG"  # 文化和旅游部|数据中心: a body's centre is a unit of the body
             if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
                 continue  # “中国动力谷”: a name in a slogan's quotes is not annotated
