@@ -546,6 +546,7 @@ class EntityMatcher:
                 if span[1] - span[0] == 1:
                     single.add(span[0])
         found += self._venues(text, tokens, known)
+        found += self._lead_persons(text, tokens)
         named = {e.start for e, _ in found if e.label == "PERSON"}
         found += self._titled_persons(text, tokens, titles, named)
         built = self._suffix_names(text, tokens, starts, ends, known, single, fac_inside)
@@ -641,6 +642,37 @@ class EntityMatcher:
                         and not any(known[a:b]) and not word.endswith(self.all_suffixes):
                     out.append((Entity(a, b, "GPE", "gpe.venue"), 1))
             at = text.find("在", at + 1)
+        return out
+
+    def _lead_persons(self, text: str, tokens: list[tuple[int, int]]) -> list[tuple[Entity, int]]:
+        """郑钦文|在…, 孙颖莎|、|王楚钦|在…: at the start of a sentence, a three-character word jieba
+        does not know that starts with a surname, before a word that follows a name (or a list of them)."""
+        out = []
+        k = 0
+        while k < len(tokens):
+            a, b = tokens[k]
+            if a == 0 or text[a - 1] in "。！？；\n":
+                run = []
+                j = k
+                while j < len(tokens):
+                    x, y = tokens[j]
+                    name = text[x:y]
+                    if y - x != 3 or name in self.tags or not HAN.fullmatch(name) \
+                            or not self.surname_re.match(name) or len(self.surname_re.match(name)[0]) != 1 \
+                            or name in self.places or not self._person_ok(name):
+                        break
+                    run.append((x, y))
+                    if j + 1 < len(tokens) and text[tokens[j + 1][0] : tokens[j + 1][1]] == "、":
+                        j += 2
+                        continue
+                    j += 1
+                    break
+                else:
+                    run = []
+                if run and j < len(tokens) and text[tokens[j - 1][1] : tokens[j - 1][1] + 1] != "、" \
+                        and text[tokens[j][0] : tokens[j][1]] in LEAD_PERSON_NEXT:
+                    out += [(Entity(x, y, "PERSON", "person.lead"), 1) for x, y in run]
+            k += 1
         return out
 
     def _titled_persons(self, text: str, tokens: list[tuple[int, int]], titles: list[tuple[int, int]],
@@ -1002,6 +1034,12 @@ class EntityMatcher:
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places:
                 pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
+            if label in ("GPE", "ORG") and rule not in self.towns and len(pieces) > 1 \
+                    and text[pieces[0][0] : pieces[0][1]] in self.places \
+                    and text[pieces[0][1] - 1] in "市省" and text[pieces[1][0] : pieces[1][1]] not in self.places \
+                    and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True)
+                         if label == "GPE" else text[pieces[1][1] - 1] in "镇乡" and len(pieces) == 2):
+                pieces.pop(0)  # 东莞市|松山湖|高新技术产业开发区, 常熟市|海虞镇|党委: the city is its own name
             if label == "LOC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.places \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places \
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True):
@@ -1097,6 +1135,7 @@ BAY_NOT = frozenset("区岸罩号径子头碑味气语音腔感吻水服供内�
 NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干部", "俱乐部", "本部",
                           "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部",
                           "西南部", "中西部", "南北部", "腹部", "头部"})
+LEAD_PERSON_NEXT = frozenset({"在", "以", "夺得", "获得", "战胜", "击败", "当选", "表示", "说", "率队"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
 
