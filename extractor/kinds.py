@@ -61,7 +61,7 @@ class Layout:
         self.clauses = clauses_of(text, self.sentences)
         self._sentence_starts = [s for s, _ in self.sentences]
         self._clause_starts = [c.start for c in self.clauses]
-        self.closed = [_is_heading_or_question(text, c) for c in self.clauses]  # no cue passes these
+        self.closed = _closed(text, self.clauses)  # no cue passes these
 
     def clause_at(self, offset: int) -> Clause | None:
         i = bisect.bisect_right(self._clause_starts, offset) - 1
@@ -341,6 +341,39 @@ def _is_threshold(text: str, q) -> bool:
 
 _HEADING = regex.compile(r"\s*#")
 _BOLD_LEAD = regex.compile(r"\s*\*\*")
+
+
+def _closed(text: str, clauses: list[Clause]) -> list[bool]:
+    """`_is_heading_or_question` for clauses in text order, each line and sentence end looked up once."""
+    out = []
+    line, opens = -1, None  # the paragraph looked at last, and how its line opens
+    end = None  # the first sentence end at or after the last clause's end
+    for clause in clauses:
+        if clause.paragraph != line:
+            line_start = text.rfind("\n", 0, clause.start) + 1
+            opens = "heading" if _HEADING.match(text, line_start) else (
+                "answer" if _BOLD_LEAD.match(text, line_start) else None)
+            line = clause.paragraph
+        if opens is not None:
+            out.append(opens == "heading")
+            continue
+        if end is None or end.start() < clause.end:
+            end = SENTENCE_END.search(text, clause.end) or _NO_END
+        out.append(end.group() in ("？", "?"))
+    return out
+
+
+class _NoEnd:
+    """No sentence end left in the text."""
+
+    def start(self) -> float:
+        return float("inf")
+
+    def group(self) -> str:
+        return ""
+
+
+_NO_END = _NoEnd()
 
 
 def _is_heading_or_question(text: str, clause: Clause) -> bool:

@@ -242,6 +242,8 @@ class QuantityMatcher:
 
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
         g = m.groupdict()
+        if not (g["u1"] or g["bu"] or g.get("u2")) and _is_chinese(g["n1"]):
+            return None  # 进一步, 一体化: a Chinese numeral needs a unit (it would get none below)
         tables = self.rules.numerals
         if not _is_counting_numeral(g["n1"], tables) and not _bare_places_ok(g, tables, self.counters):
             return None
