@@ -91,15 +91,21 @@ class Hits:
 def clauses_of(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Clause]:
     """Clauses in text order, each with its sentence index and paragraph (line) index."""
     out = []
+    cuts = [(m.start(), m.end()) for m in CLAUSE_END.finditer(text)]  # one scan for the whole text
+    j = 0
     line, last = 0, 0
     for si, (s0, s1) in enumerate(sentence_bounds(text) if sentences is None else sentences):
         line += text.count("\n", last, s0)
         last = s0
         start = s0
-        for m in CLAUSE_END.finditer(text, s0, s1):
-            if not text[start : m.start()].isspace() and m.start() > start:
-                out.append(Clause(start, m.start(), si, line))
-            start = m.end()
+        while j < len(cuts) and cuts[j][0] < s0:
+            j += 1
+        while j < len(cuts) and cuts[j][1] <= s1:
+            cut, after = cuts[j]
+            if cut > start and not text[start:cut].isspace():
+                out.append(Clause(start, cut, si, line))
+            start = after
+            j += 1
         if s1 > start and not text[start:s1].isspace():
             out.append(Clause(start, s1, si, line))
     return out
@@ -288,7 +294,7 @@ def _sentence_start(text: str, clause_start: int, offset: int) -> int:
     pos = end.end() if end else max(0, clause_start - 2000)
     window = text[pos:offset]
     last_semicolon = max(window.rfind("；"), window.rfind(";"))
-    if last_semicolon >= 0 and not any(c in COLON for c in window[:last_semicolon]):
+    if last_semicolon >= 0 and COLON.isdisjoint(window[:last_semicolon]):
         return pos + last_semicolon + 1
     return pos
 
