@@ -240,28 +240,35 @@ class KindClassifier:
                 ahead_by_sentence.setdefault(clause.sentence, p)
         passage = self.passage_scopes(layout, hits) if passage is None else passage
         starts = sorted(quantity_starts)
+        q = 0  # clauses, figures and hits are all in text order: walk them together
         for clause, closed in zip(layout.clauses, layout.closed):
-            i = bisect.bisect_left(starts, clause.start)
-            if closed or (i < len(starts) and starts[i] < clause.end):
+            while q < len(starts) and starts[q] < clause.start:
+                q += 1
+            if closed or (q < len(starts) and starts[q] < clause.end):
                 continue  # a clause with a number is a quantity's, not a statement
             body = text[clause.start : clause.end]
             start = clause.start + len(body) - len(body.lstrip())
             if body.strip() in self.cue_words:
                 continue  # a bare lead (下一步,) states nothing
             own = hits.between(clause.start, clause.end)
-            kinds = {h.cue.kind for h in own}
-            goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
-            if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
-                continue  # 预计, 如果 … speak against a target; 已, 累计 … unless a goal word is there
+            if own:
+                kinds = {h.cue.kind for h in own}
+                goal = any(h.cue.kind == "target" and h.cue.scope == "clause" for h in own)
+                if kinds & {"forecast", "other"} or ("actual" in kinds and not goal):
+                    continue  # 预计, 如果 … speak against a target; 已, 累计 … unless a goal word is there
+                cue = next((h for h in own if h.cue.kind == "target"), None)
+            else:
+                cue = None
             lead = ahead_end.get(start, start)  # 年底前实现…: after the period
             action = self.actions.match(text, lead) if self.actions else None
-            cue = next((h for h in own if h.cue.kind == "target"), None)
+            if cue is None and action is None:
+                continue
             scope = passage.get(clause.sentence, (document_kind, "document"))
             if cue is not None:
                 out.append(self._statement(text, start, clause.end, cue.word, cue.cue.id, action))
-            elif action and scope[0] == "target":
+            elif scope[0] == "target":
                 out.append(self._statement(text, start, clause.end, action.group(), scope[1], action))
-            elif action and (period := ahead_by_sentence.get(clause.sentence)) and period.start < clause.end:
+            elif (period := ahead_by_sentence.get(clause.sentence)) and period.start < clause.end:
                 out.append(self._statement(text, start, clause.end, period.text, "period", action))
         return out
 
