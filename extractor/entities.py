@@ -95,6 +95,7 @@ BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's ce
 # 第十九届亚运会|总结|大会: a meeting about an event is no name; the event is
 EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰"})
 SOCIETY_WORDS = ("协会", "学会", "商会", "联合会", "研究会", "促进会")  # …协会|年会: the society, no event
+PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七八九十0123456789航ABCDEFGHIJKLMNOPQRSTUVWXYZ综交枢")
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
@@ -160,6 +161,7 @@ class PatternRule(_Model):
     pattern: str
     extend_left: list[Label] = []  # a gazetteer name of these labels right before belongs to it
     each_char: bool = False  # True: every character of the name is a name of its own (中|越两国)
+    requires: list[str] = []  # the pattern runs only on a text holding one of these (团队, 某): fast
     examples: list[EntityExample] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -441,6 +443,9 @@ class EntityMatcher:
                        key=len, reverse=True)
         self.verb_re = regex.compile("|".join(regex.escape(v) for v in verbs) or "(?!)")
         self.title_words = frozenset(rules.titles)
+        single = "".join(s for s in rules.surnames if len(s) != 2)
+        # where a sentence opens with a one-character surname and two more characters (_lead_persons)
+        self.lead_person_re = regex.compile(rf"[。！？；\n][{single}]\p{{Han}}{{2}}" if single else "(?!)")
         self.surname_re = regex.compile(slots["{surname}"])
         self.title_automaton = ahocorasick.Automaton()
         for title in rules.titles:
@@ -499,6 +504,8 @@ class EntityMatcher:
         titles = list(self.title_automaton.iter(text))  # (last character, length) of every title
         title_starts = sorted({last + 1 - length for last, length in titles})
         for rule, pattern in self.patterns:
+            if rule.requires and not any(w in text for w in rule.requires):
+                continue
             if rule.id == LIST_RULE:
                 matches = self._list_matches(pattern, text)
             elif rule.id in self.title_led:
@@ -648,10 +655,9 @@ class EntityMatcher:
         """郑钦文|在…, 孙颖莎|、|王楚钦|在…: at the start of a sentence, a three-character word jieba
         does not know that starts with a surname, before a word that follows a name (or a list of them)."""
         out = []
-        k = 0
-        while k < len(tokens):
-            a, b = tokens[k]
-            if a == 0 or text[a - 1] in "。！？；\n":
+        for at in [0, *(m.end() - 3 for m in self.lead_person_re.finditer(text))]:
+            k = bisect.bisect_left(tokens, (at,))
+            if k < len(tokens) and tokens[k][0] == at:
                 run = []
                 j = k
                 while j < len(tokens):
@@ -672,7 +678,6 @@ class EntityMatcher:
                 if run and j < len(tokens) and text[tokens[j - 1][1] : tokens[j - 1][1] + 1] != "、" \
                         and text[tokens[j][0] : tokens[j][1]] in LEAD_PERSON_NEXT:
                     out += [(Entity(x, y, "PERSON", "person.lead"), 1) for x, y in run]
-            k += 1
         return out
 
     def _titled_persons(self, text: str, tokens: list[tuple[int, int]], titles: list[tuple[int, int]],
@@ -919,6 +924,7 @@ class EntityMatcher:
                     out.append(Entity(tokens[i - 1][0], end, label, rule))  # 湟水|河: a river's full name
                 continue
             j = i - 1
+            station = text[end - 1] == "站"
             company = False
             first = pieces[0][0] if pieces else s
             chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
@@ -939,8 +945,7 @@ class EntityMatcher:
                 if label == "FAC" and text.endswith("流域", ps, pe):
                     break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
-                if label == "FAC" and (piece in DIRECTIONS
-                                       or (piece.endswith(LINE_WORDS) and text[end - 1] == "站")):
+                if label == "FAC" and (piece in DIRECTIONS or (station and piece.endswith(LINE_WORDS))):
                     break  # 黄河|上游|龙羊峡水电站; 渝昆高铁|重庆西站: the river and the line are their own
                 if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
@@ -1111,7 +1116,7 @@ class EntityMatcher:
                     start -= place  # 北海市2024年…统计公报: the place before the year too
             if label == "FAC":  # 阜阳西站|改扩建工程, 拉萨贡嘎国际机场|新航站楼: the facility alone
                 end = self._phase_cut(text, start, end)
-                if PHASE.fullmatch(text, start, end):
+                if text[start] in PHASE_FIRST and PHASE.fullmatch(text, start, end):
                     continue  # 扩建工程T3航站楼, 改扩建工程: a phase alone names nothing
                 if fac_inside and start in fac_inside:
                     start = fac_inside[start]  # 港珠澳|大桥珠海公路口岸: the facility the name starts in
@@ -1215,14 +1220,14 @@ def _event_span(text: str, e: Entity) -> Entity:
 def _body_sessions(text: str, kept: list[Entity]) -> list[Entity]:
     """中国科学院|第二十一次院士大会: a numbered meeting right after a body or a forum is the body's
     meeting, one EVENT from the body's name on."""
-    out: list[Entity] = []
-    for e in kept:
-        prev = out[-1] if out else None
-        if e.label == "EVENT" and prev is not None and prev.end == e.start and prev.label in ("ORG", "EVENT") \
-                and SESSION_START.match(text, e.start):
-            out[-1] = Entity(prev.start, e.end, "EVENT", e.rule)
-            continue
-        out.append(e)
+    joins = [k for k in range(1, len(kept)) if kept[k].label == "EVENT" and text[kept[k].start] == "第"
+             and kept[k - 1].end == kept[k].start and kept[k - 1].label in ("ORG", "EVENT")
+             and SESSION_START.match(text, kept[k].start)]
+    if not joins:
+        return kept
+    out = list(kept)
+    for k in reversed(joins):  # right to left: a merged name may join the one before it again
+        out[k - 1 : k + 1] = [Entity(out[k - 1].start, out[k].end, "EVENT", out[k].rule)]
     return out
 
 
