@@ -1033,8 +1033,9 @@ class EntityMatcher:
                 if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
                     out.append(Entity(self._host(text, edition), end, label, rule))
                 continue  # a bare suffix (实验室, 机场) names nothing
-            if label == "FAC" and len(pieces) > 2 and text[pieces[0][0] : pieces[0][1]] in self.counties:
-                pieces.pop(0)  # 海淀区|中关村科学城: a district before a named place is its own name
+            if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.counties \
+                    and (len(pieces) > 2 or text[pieces[1][0] : pieces[1][1]] in self.places):
+                pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: a district before a named place is its own name
             if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places:
