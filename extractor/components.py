@@ -54,6 +54,33 @@ if not Span.has_extension("quantity"):
     )
 
 
+def offsets_of(doc: Doc) -> tuple[list[int], list[int]]:
+    """Token start and end offsets: kept by the tokenizer, else read from the Doc's arrays."""
+    kept = doc._.zh_offsets
+    if kept is not None and len(kept[0]) == len(doc):  # not after a retokenizer changed the tokens
+        return kept
+    if not len(doc):
+        return [], []
+    offsets = doc.to_array([IDX, LENGTH])
+    return offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
+
+
+def char_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
+    """`doc.char_span(start, end, label, alignment_mode="expand")` for many spans, by bisection on
+    the token offsets (no Token objects)."""
+    starts, ends = offsets_of(doc)
+    out = []
+    for start, end, label in items:
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_right(starts, end - 1) - 1
+        if first < 0 or last < 0:
+            continue
+        if start == ends[first]:  # in the trailing space of a token: the next one
+            first += 1
+        out.append(Span(doc, first, last + 1, label=label))
+    return out
+
+
 def _norm(doc: Doc) -> str:
     """The normalized text the tokenizer stored (doc.text rebuilds the string on every access)."""
     return doc._.zh_norm if doc._.zh_norm is not None else normalize(doc.text)
@@ -70,12 +97,7 @@ class QuantityComponent:
         return self.matcher.find(text, latent=self.latent, timeout=self.timeout)
 
     def apply(self, doc: Doc, found: Found) -> None:
-        spans = []
-        for cand in found.kept:
-            span = doc.char_span(cand.start, cand.end, label="QUANTITY", alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans[SPANS_KEY] = spans
+        doc.spans[SPANS_KEY] = char_spans(doc, [(c.start, c.end, "QUANTITY") for c in found.kept])
         doc._.quantities = found.kept
         doc._.quantity_trace = found
 
@@ -142,10 +164,7 @@ class PeriodComponent:
         doc._.date = document_date(doc)  # resolved once (caller's date or dateline) for later stages
         periods = self.matcher.find(text, doc._.date)
         doc._.periods = periods
-        doc.spans["periods"] = [
-            s for p in periods
-            if (s := doc.char_span(p.start, p.end, label="PERIOD", alignment_mode="expand")) is not None
-        ]
+        doc.spans["periods"] = char_spans(doc, [(p.start, p.end, "PERIOD") for p in periods])
         layout = doc._.layout = Layout(text)
         starts = [p.start for p in periods]
         facts = []
@@ -175,9 +194,8 @@ class KindComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)
-        offsets = doc.to_array([IDX, LENGTH])  # token boundaries without building Token objects
-        starts = set(offsets[:, 0].tolist())
-        ends = set((offsets[:, 0] + offsets[:, 1]).tolist())
+        token_starts, token_ends = offsets_of(doc)
+        starts, ends = set(token_starts), set(token_ends)
         hits = self.classifier.cue_hits(text, starts, ends)
         quantities = doc._.quantities or []
         # a cue word inside a mention (将近, 超) or a quoted name (“郑聚英才计划”) is not a cue
@@ -344,15 +362,9 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)
-        offsets = doc.to_array([IDX, LENGTH])
-        starts = offsets[:, 0].tolist() if len(doc) else []
-        tokens = list(zip(starts, (offsets[:, 0] + offsets[:, 1]).tolist())) if starts else []
-        entities = self.matcher.find(text, tokens)
+        entities = self.matcher.find(text, list(zip(*offsets_of(doc))))
         doc._.entities = entities
-        doc.spans["entities"] = [
-            s for e in entities
-            if (s := doc.char_span(e.start, e.end, label=e.label, alignment_mode="expand")) is not None
-        ]
+        doc.spans["entities"] = char_spans(doc, [(e.start, e.end, e.label) for e in entities])
         return doc
 
 

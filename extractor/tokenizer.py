@@ -33,7 +33,8 @@ ASCII_RUN = re.compile(r"[\x21-\x7e]{2,}")
 ASCII_PART = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 PKUSEG_ENV = "ZH_EXTRACTOR_PKUSEG_MODEL"
 
-for _name in ("zh_norm", "zh_text"):  # doc.text rebuilds the string from the tokens on every access
+# doc.text rebuilds the string from the tokens on every access; offsets: (token starts, token ends)
+for _name in ("zh_norm", "zh_text", "zh_offsets"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -73,6 +74,7 @@ class NormalizingTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.zh_norm = norm
         doc._.zh_text = text
+        doc._.zh_offsets = token_offsets(words, spaces)
         return doc
 
 
@@ -94,6 +96,13 @@ def make_nlp(segmenter: str, rules: RuleSet) -> Language:
     nlp.meta["segmenter_backend"] = segmenter_backend(segmenter)
     nlp.max_length = 100_000_000  # spaCy's 1M default guards parsers we do not run
     return nlp
+
+
+def token_offsets(words: list[str], spaces: list[bool]) -> tuple[list[int], list[int]]:
+    """Each token's start and end character offset, without building Token objects."""
+    lengths = list(map(len, words))
+    starts = [0, *accumulate(map(add, lengths, spaces))][: len(words)]
+    return starts, list(map(add, starts, lengths))
 
 
 def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import extractor
+from extractor.components import char_spans
 from extractor.tokenizer import pkuseg_model_dir
 
 from .conftest import CORPUS
@@ -75,6 +76,24 @@ def test_component_is_registered_and_writes_spans(pipe):
     spans = doc.spans["quantities"]
     assert [s.text for s in spans] == ["49.5万吨", "32.8%"]
     assert spans[0]._.quantity.unit == "kg"
+
+
+SPACED = ["a\u3000b  c\n\n３万吨\t 新增 100 家 ", "  x "]
+
+
+@pytest.mark.parametrize("text", [*(p.read_text(encoding="utf-8") for p in ARTICLES), *SPACED])
+def test_spans_are_spacy_char_spans(pipe, text):
+    """The stages' spans (built by bisection on kept offsets) are what `doc.char_span` gives, for
+    every character range, whitespace included; the kept offsets are the tokens'."""
+    doc = pipe.doc(text)
+    assert doc._.zh_offsets == ([t.idx for t in doc], [t.idx + len(t) for t in doc])
+    ranges = [(s, e, "X") for s in range(len(text)) for e in range(s + 1, min(len(text), s + 6) + 1)]
+    fast = char_spans(doc, ranges)
+    slow = [doc.char_span(s, e, label="X", alignment_mode="expand") for s, e, _ in ranges]
+    assert [(x.start, x.end, x.label_) for x in fast] == [
+        (x.start, x.end, x.label_) for x in slow if x is not None]
+    for key in ("quantities", "periods", "entities"):
+        assert all(s.text.strip() for s in doc.spans[key])
 
 
 def test_numbers_and_units_are_matched_on_characters(pipe):
