@@ -59,11 +59,14 @@ class Options:
     targets: bool = True
     date: str | None = None
     subject: str | None = None
+    timeout: float | None = 30.0
+    entities: bool = True
 
     def build(self):
         from .pipeline import Pipeline
 
-        return Pipeline(list(self.rules), segmenter=self.segmenter, latent=self.latent, targets=self.targets)
+        return Pipeline(list(self.rules), segmenter=self.segmenter, latent=self.latent, targets=self.targets,
+                        timeout=self.timeout, entities=self.entities)
 
 
 @dataclass
@@ -162,8 +165,11 @@ def run_batch(pipe, items: list[tuple[int, Document | Failure]], options: Option
 _PIPELINES = threading.local()  # one pipeline per options in each worker thread (Dask, Spark)
 
 
-def cached_pipeline(options: Options):
+def cached_pipeline(options: Options, built=None):
+    """The pipeline for these options in this thread, built once (or `built`, kept for them)."""
     cache = _PIPELINES.__dict__.setdefault("by_options", {})
+    if built is not None:
+        cache[options] = built
     if options not in cache:
         cache[options] = options.build()
     return cache[options]
@@ -196,7 +202,8 @@ def extract_partition(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(options: Options, pack: bool = False) -> None:
+def init_worker(options: Options, pack: bool = False) -> None:
+    """Set up a worker process (batch runs and `Pipeline.pipe`): its pipeline, built once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         _WORKER["pipe"] = cached_pipeline(options)  # a forked worker has the parent's already
@@ -206,10 +213,15 @@ def _init_worker(options: Options, pack: bool = False) -> None:
     _WORKER["pack"] = pack
 
 
-def _worker_batch(items: list[tuple[int, Document | Failure]]) -> list[Outcome]:
+def worker_pipeline():
+    """The pipeline `init_worker` built in this worker process (or the error it met)."""
     if "error" in _WORKER:
         raise _WORKER["error"]
-    outcomes = run_batch(_WORKER["pipe"], items, _WORKER["options"])
+    return _WORKER["pipe"]
+
+
+def _worker_batch(items: list[tuple[int, Document | Failure]]) -> list[Outcome]:
+    outcomes = run_batch(worker_pipeline(), items, _WORKER["options"])
     return [o.pack() for o in outcomes] if _WORKER["pack"] else outcomes
 
 
@@ -288,7 +300,7 @@ def _outcomes(
     if start_method() == "fork":
         cached_pipeline(options)  # built once here, inherited by every worker
     yield from imap_chunks(_worker_batch, chain(first, batches), jobs=jobs, ordered=ordered,
-                           initializer=_init_worker, initargs=(options, pack))
+                           initializer=init_worker, initargs=(options, pack))
 
 
 # --------------------------------------------------------------------------- journal (resume)

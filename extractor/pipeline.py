@@ -98,40 +98,32 @@ class Pipeline:
         if n_process == -1:
             n_process = os.cpu_count() or 1
         if n_process > 1:
-            from .batch import batched, imap_chunks
+            from .batch import batched, cached_pipeline, imap_chunks, init_worker
 
+            options = self.options()
+            cached_pipeline(options, self)  # forked workers use this very pipeline; spawned ones build it
             chunks = batched(pairs, max(batch_size, 1))
-            _PIPE_WORKER["pipe"] = self  # forked workers use this very pipeline; spawned ones rebuild it
-            for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=_pipe_init,
-                                       initargs=(self._settings(),)):
+            for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=init_worker,
+                                       initargs=(options,)):
                 yield from results
             return
         docs = ((self.make_doc(text), doc_id) for text, doc_id in pairs)
         for doc, doc_id in self.nlp.pipe(docs, as_tuples=True, batch_size=batch_size):
             yield records_from_doc(doc, doc_id, self.targets)
 
-    def _settings(self) -> dict:
-        """What rebuilds this pipeline in another process."""
+    def options(self):
+        """The batch runner's `Options` that build this pipeline again (in another process)."""
+        from .batch import Options
+
         config = self.nlp.get_pipe_config("zh_quantities")
-        return {"rules": self.rule_dirs, "segmenter": self.segmenter, "latent": config["latent"],
-                "timeout": config["timeout"], "targets": self.targets, "entities": self.entities}
-
-
-_PIPE_WORKER: dict[str, Pipeline] = {}
-
-
-def _pipe_init(settings: dict) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if "pipe" not in _PIPE_WORKER:
-        rules = settings.pop("rules")
-        _PIPE_WORKER["pipe"] = Pipeline(rules, **settings)
+        return Options(rules=tuple(self.rule_dirs), segmenter=self.segmenter, latent=config["latent"],
+                       targets=self.targets, timeout=config["timeout"], entities=self.entities)
 
 
 def _pipe_batch(pairs: list[tuple[str, str | None]]) -> list[list[AnyRecord]]:
-    pipe = _PIPE_WORKER["pipe"]
-    return list(pipe.pipe(pairs, batch_size=len(pairs)))
+    from .batch import worker_pipeline
+
+    return list(worker_pipeline().pipe(pairs, batch_size=len(pairs)))
 
 
 def records_from_doc(doc: Doc, doc_id: str | None = None, targets: bool = True) -> list[AnyRecord]:

@@ -293,6 +293,18 @@ def test_pipe_n_process_2_equals_n_process_1():
     assert two == one and len(two) == len(items)
 
 
+def test_pipe_workers_rebuild_the_same_pipeline_when_spawned(monkeypatch):
+    """Spawned workers build the pipeline from its options (here without entities and targets)."""
+    import extractor.batch
+
+    monkeypatch.setattr(extractor.batch, "start_method", lambda: "spawn")
+    pipe = Pipeline(entities=False, targets=False, timeout=5.0)
+    assert pipe.options().build().options() == pipe.options()
+    one = [[r.to_dict() for r in recs] for recs in pipe.pipe(SENTENCES, batch_size=2)]
+    two = [[r.to_dict() for r in recs] for recs in pipe.pipe(SENTENCES, batch_size=2, n_process=2)]
+    assert two == one and not any(r["type"] in ("entity", "target") for recs in two for r in recs)
+
+
 def test_extract_partition_for_spark(texts):
     files = sorted(texts.rglob("*.txt"))
     rows = [{"id": p.name, "text": p.read_text(encoding="utf-8"), "src": "x"} for p in files]
