@@ -15,7 +15,10 @@ after a facility is cut off (阜阳西站|改扩建工程), a town starts after 
 county's short form counts right after its city (石家庄|正定), a prefecture's short form is
 X州 (黔南州), a word between 在 and a verb of meeting is a place (在|博鳌|开幕), a name jieba knows
 or does not know after a title is a person (董事长|曹德旺|捐资), and a built name never cuts
-through a pattern's name.
+through a pattern's name. A direction after a river (黄河|上游), a line before its station
+(渝昆高铁|重庆西站) and a company's full name end a facility's name; a body's numbered meeting
+(中国科学院|第二十一次院士大会) is one EVENT; names listed after a titled name (航天员|陈冬、陈中瑞)
+and unknown three-character names opening a sentence before 在 or 以 are persons.
 """
 
 from __future__ import annotations
@@ -90,12 +93,14 @@ PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改
                       r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
 # 黄河|上游|龙羊峡水电站, 雅鲁藏布江|下游|水电工程: a direction after a river ends a facility's name
 DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", "干流", "沿岸", "两岸"})
-LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")  # 渝昆高铁|重庆西站: a station on a line is its own name
+# 渝昆高铁|重庆西站: a station on a line is its own name
+LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")
 BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's centre is a unit of it (ORG)
 # 第十九届亚运会|总结|大会: a meeting about an event is no name; the event is
 EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰"})
 SOCIETY_WORDS = ("协会", "学会", "商会", "联合会", "研究会", "促进会")  # …协会|年会: the society, no event
-PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七八九十0123456789航ABCDEFGHIJKLMNOPQRSTUVWXYZ综交枢")
+PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七八九十0123456789航综交枢"
+                        "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # where a PHASE match may start
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
@@ -887,7 +892,8 @@ class EntityMatcher:
             s = end - length
             if rule in self.needs_edition and "届" not in text[max(0, s - 30) : s]:
                 continue  # 风筝会 with no edition before it: no name (a quick test before the full one)
-            if rule in self.not_after_name and (text.endswith(self.all_suffixes, 0, s) or (s and known[s - 1])):
+            if rule in self.not_after_name \
+                    and (text.endswith(self.all_suffixes, 0, s) or (s and known[s - 1])):
                 continue  # 商务厅|组织|企业, 自然资源部|组织: after a name, 组织 is a verb
             i = bisect.bisect_right(starts, s) - 1
             ts, te = tokens[i]
@@ -1035,17 +1041,18 @@ class EntityMatcher:
                 continue  # a bare suffix (实验室, 机场) names nothing
             if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.counties \
                     and (len(pieces) > 2 or text[pieces[1][0] : pieces[1][1]] in self.places):
-                pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: a district before a named place is its own name
+                pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: the district is its own name
             if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places:
                 pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
             if label in ("GPE", "ORG") and rule not in self.towns and len(pieces) > 1 \
                     and text[pieces[0][0] : pieces[0][1]] in self.places \
-                    and text[pieces[0][1] - 1] in "市省" and text[pieces[1][0] : pieces[1][1]] not in self.places \
+                    and text[pieces[0][1] - 1] in "市省" \
+                    and text[pieces[1][0] : pieces[1][1]] not in self.places \
                     and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True)
                          if label == "GPE" else text[pieces[1][1] - 1] in "镇乡" and len(pieces) == 2):
-                pieces.pop(0)  # 东莞市|松山湖|高新技术产业开发区, 常熟市|海虞镇|党委: the city is its own name
+                pieces.pop(0)  # 东莞市|松山湖|…开发区, 常熟市|海虞镇|党委: the city is its own name
             if label == "LOC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.places \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places \
                     and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True):
@@ -1121,7 +1128,8 @@ class EntityMatcher:
                     continue  # 扩建工程T3航站楼, 改扩建工程: a phase alone names nothing
                 if fac_inside and start in fac_inside:
                     start = fac_inside[start]  # 港珠澳|大桥珠海公路口岸: the facility the name starts in
-                if text[start:s] in self.org_terms and text[s - 1] in BODY_ENDS and text.endswith("中心", 0, end):
+                if text[start:s] in self.org_terms and text[s - 1] in BODY_ENDS \
+                        and text.endswith("中心", 0, end):
                     label = "ORG"  # 文化和旅游部|数据中心: a body's centre is a unit of the body
             if start > 0 and text[start - 1] == "“" and text.startswith("”", end) and label != "EVENT":
                 continue  # “中国动力谷”: a name in a slogan's quotes is not annotated
