@@ -92,7 +92,8 @@ BLIND_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.82, "FAC": 0.
 # FAC 0.849, LOC 0.742. LOC stays low partly by convention: this writer leaves 流域 out of X流域,
 # which the guide keeps (ANNOTATION.md); FAC and GPE still miss names with no suffix or list entry.
 # These figures flatter unseen text: a third blind set will score lower. The floors sit a little below.
-BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.72, "FAC": 0.82, "LAW": 0.95,
+# After blind6.yaml's round: LOC 0.787, FAC 0.879 (pooled F1 0.925); those two floors raised.
+BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.75, "FAC": 0.85, "LAW": 0.95,
                  "EVENT": 0.95}
 
 # blind3.yaml: 270 sentences (505 mentions) written and annotated by a third writer apart from the
@@ -125,8 +126,9 @@ BLIND3_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.93, "LOC": 0.95, "FAC": 0
 # R 0.913, F1 0.928). Left: companies with no suffix (三一重能, 海螺水泥), foreign cities and provinces
 # not in the lists, 京津冀 as a region (a GPE short form in the lists), foreign ministries with a list
 # of trades (贸易、工业和竞争部), villages jieba cuts (东头|村). These figures flatter unseen text.
-# The floors sit a little below.
-BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.87, "LAW": 0.95,
+# The floors sit a little below. After blind6.yaml's round: FAC 0.919, ORG 0.942 (pooled F1 0.935);
+# the FAC floor raised.
+BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.89, "LAW": 0.95,
                  "EVENT": 0.93}
 
 # blind5.yaml: 307 sentences (529 mentions) written and annotated by a fifth writer apart from the
@@ -150,6 +152,32 @@ BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0
 # set will score lower. The floors sit a little below.
 BLIND5_FLOORS = {"PERSON": 0.94, "ORG": 0.91, "GPE": 0.84, "LOC": 0.87, "FAC": 0.82, "LAW": 0.95,
                  "EVENT": 0.90}
+
+# blind6.yaml: 388 sentences (692 mentions) written and annotated by a sixth writer apart from the
+# rules (never reading them or running the tool) and scored once before any change against it:
+# PERSON 0.894, ORG 0.923, GPE 0.907, LOC 0.914, FAC 0.798, LAW 0.988, EVENT 0.866 (pooled P 0.924,
+# R 0.876, F1 0.899). It was then used as a development set: its misses were read and the rules made
+# more general (a direction after a river, a line before its station and a company's full name end a
+# facility; a phase alone names nothing; a hub after a facility cut off; a name built inside a listed
+# facility starts at it; a district or city before a named place or zone, and a city before a town's
+# body, is its own name; a body's centre is ORG; national key laboratories and engineering centres by
+# their field; 组织 names an organization after a proper word, not after a name (a verb there); a
+# body's numbered meeting 第…届/次 is one EVENT with it; a standing meeting of a named body, world cups,
+# numbered dialogues, 部长级会议; a meeting about an event and a society's yearly meeting name no
+# event; names listed after a titled name, three-character names unknown to jieba opening a sentence
+# before 在 or 以, a team's leader after the institution, 王某 after 被告人; verbs 会同, 授权, 参观,
+# 收购, 扩建 end a name; furniture, textile and building-material markets), never fed its names.
+# Measured after that: PERSON 0.970, ORG 0.973, GPE 0.933, LOC 0.940, FAC 0.920, LAW 0.988,
+# EVENT 0.990 (pooled P 0.969, R 0.942, F1 0.955). Left: companies, clubs and foreign cities with no
+# suffix (穆迪, 上海申花, 万隆), towns and villages jieba cuts (北|滘|镇, 大湾|镇海|嘎村), names in quotes
+# (“中国天眼”), a numeral in a line's name (西气东输三线). Against the other sets' writers: 国务院 in
+# 国务院副总理 is left out here, 西部陆海新通道 is no FAC here (FAC for
+# the writers of sentences.yaml, heldout.yaml and blind2.yaml), and 雅鲁藏布江 is
+# cut out of 雅鲁藏布江下游水电工程 as the guide's direction rule says (heldout.yaml keeps the whole, one
+# FAC mention lost there). These figures flatter unseen text: a seventh blind set will score lower.
+# The floors sit a little below.
+BLIND6_FLOORS = {"PERSON": 0.94, "ORG": 0.94, "GPE": 0.90, "LOC": 0.91, "FAC": 0.89, "LAW": 0.95,
+                 "EVENT": 0.95}
 BAR = 0.85  # the issue's bar, per label
 
 
@@ -159,7 +187,8 @@ BAR = 0.85  # the issue's bar, per label
                                               ("blind2.yaml", BLIND2_FLOORS),
                                               ("blind3.yaml", BLIND3_FLOORS),
                                               ("blind4.yaml", BLIND4_FLOORS),
-                                              ("blind5.yaml", BLIND5_FLOORS)])
+                                              ("blind5.yaml", BLIND5_FLOORS),
+                                              ("blind6.yaml", BLIND6_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
