@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate, compress
 from operator import add
@@ -176,7 +176,7 @@ def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]
         seg = rjieba.Jieba()
         for word in words:
             seg.add_word(word, None, None)
-        return lambda text: _split_ascii_runs(seg.cut(text, True), text)
+        return lambda text: _split_ascii_runs(seg.cut(text, True))
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -186,23 +186,19 @@ def _jieba(words: list[str], rust: bool = True) -> Callable[[str], Iterable[str]
     return lambda text: py.cut(text, HMM=True)
 
 
-def _split_ascii_runs(tokens: list[str], text: str | None = None) -> list[str]:
+def _split_ascii_runs(tokens: list[str]) -> list[str]:
     """Cut ASCII runs the way jieba's Python HMM does (1-8 → 1 / - / 8), so both backends agree.
-    Only the tokens inside the text's ASCII runs are looked at (most tokens are Chinese)."""
-    if text is not None and "".join(tokens) == text:
-        ends = list(accumulate(map(len, tokens)))
-        at = sorted({i for m in ASCII_RUN.finditer(text)
-                     for i in range(bisect_right(ends, m.start()), bisect_left(ends, m.end()) + 1)})
-    else:
-        at = range(len(tokens))
+    Only ASCII tokens are looked at (found in C: most tokens are Chinese)."""
     out: list[str] = []
     done = 0
-    for i in at:
+    for i in compress(range(len(tokens)), map(str.isascii, tokens)):
         token = tokens[i]
-        if len(token) > 1 and token.isascii() and not token.isalnum() and ASCII_RUN.fullmatch(token):
-            out += tokens[done:i]
-            out.extend(part for part in ASCII_PART.split(token) if part)
-            done = i + 1
+        if len(token) > 1 and not token.isalnum() and ASCII_RUN.fullmatch(token):
+            parts = [part for part in ASCII_PART.split(token) if part]
+            if parts != [token]:
+                out += tokens[done:i]
+                out += parts
+                done = i + 1
     if not done:
         return tokens
     out += tokens[done:]
