@@ -68,7 +68,7 @@ class NormalizingTokenizer:
         if len(self.vocab.strings) > self.max_strings:
             self.vocab = create_vocab(self.vocab.lang, Chinese.Defaults)
         norm = normalize(text)
-        words, spaces = words_and_spaces([w for w in self.segment(norm) if w], norm)
+        words, spaces = words_and_spaces(list(filter(None, self.segment(norm))), norm)
         if norm != text:  # same length: the words holding a changed character are sliced anew
             words = _original_words(words, spaces, norm, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
