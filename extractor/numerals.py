@@ -25,16 +25,25 @@ class NumeralError(ValueError):
 
 
 def _arabic(text: str) -> Fraction:
-    return Fraction(text.replace(",", ""))
+    text = text.replace(",", "")
+    whole, point, decimals = text.partition(".")
+    digits = whole[1:] if whole[:1] == "-" else whole
+    if _ascii_digits(digits) and (not point or _ascii_digits(decimals)):  # 49.5, -2.1: no regex parse
+        return Fraction(int(whole + decimals), 10 ** len(decimals))
+    return Fraction(text)
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _split_magnitude(text: str, tables: NumeralTables) -> tuple[str, Fraction]:
     """Strip trailing multiplier characters: '1.2万亿' -> ('1.2', 1e12)."""
     factor = Fraction(1)
     end = len(text)
-    mult = {**tables.magnitudes, **tables.places}
-    while end > 0 and text[end - 1] in mult:
-        factor *= mult[text[end - 1]]
+    mags, places = tables.magnitudes, tables.places
+    while end > 0 and (text[end - 1] in mags or text[end - 1] in places):
+        factor *= places[text[end - 1]] if text[end - 1] in places else mags[text[end - 1]]
         end -= 1
     return text[:end], factor
 
@@ -119,7 +128,8 @@ def parse_numeral(text: str, tables: NumeralTables) -> Numeral:
     if body[0].isdigit() or (body[0] == "-" and body[1:2].isdigit()):
         head, factor = _split_magnitude(body, tables)
         try:
-            return Numeral(_arabic(head) * factor, None, comparator)
+            value = _arabic(head)
+            return Numeral(value * factor if factor != 1 else value, None, comparator)
         except ValueError as exc:
             raise NumeralError(f"bad number {text!r}") from exc
     core, factor = body, Fraction(1)
