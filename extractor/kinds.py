@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import regex
 
+from .automaton import Automaton
 from .patterns import alternation
 from .periods import DocDate, PeriodSpan
 from .rules import Cue, RuleSet
@@ -114,7 +115,10 @@ def clauses_of(text: str, sentences: list[tuple[int, int]] | None = None) -> lis
 class KindClassifier:
     def __init__(self, rules: RuleSet) -> None:
         self.words = {w: cue for cue in rules.cues for w in cue.words}
-        self.cue_re = regex.compile(alternation(self.words)) if self.words else None
+        self.cue_words_found = Automaton()
+        for word in self.words:
+            self.cue_words_found.add_word(word, word)
+        self.cue_words_found.make_automaton()
         openers = [alternation(rules.actions)] if rules.actions else []
         openers += [f"(?:{f})" for f in rules.framing]
         self.actions = regex.compile("|".join(openers)) if openers else None
@@ -125,13 +129,14 @@ class KindClassifier:
         ]
 
     def cue_hits(self, text: str, token_starts: set[int], token_ends: set[int]) -> list[CueHit]:
-        if self.cue_re is None:
-            return []
-        return [
-            CueHit(m.start(), m.end(), m.group(), self.words[m.group()])
-            for m in self.cue_re.finditer(text, overlapped=True)
-            if m.start() in token_starts and m.end() in token_ends
-        ]
+        """The longest cue word at each offset, kept when it is whole tokens (不断 is no 断)."""
+        longest: dict[int, str] = {}
+        for last, word in self.cue_words_found.iter(text):
+            start = last + 1 - len(word)
+            if start in token_starts and len(word) > len(longest.get(start, "")):
+                longest[start] = word
+        return [CueHit(start, start + len(word), word, self.words[word])
+                for start, word in sorted(longest.items()) if start + len(word) in token_ends]
 
     def classify(
         self,
