@@ -31,11 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import ahocorasick
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .automaton import Automaton
 from .errors import RuleError
 from .rules import bundled_rules_dir
 
@@ -347,7 +347,7 @@ def word_tags() -> dict[str, str]:
 class EntityMatcher:
     def __init__(self, rules: EntityRules, actions: tuple[str, ...] = ()) -> None:
         self.rules = rules
-        self.automaton = ahocorasick.Automaton()
+        self.automaton = Automaton()
         entries: dict[str, tuple[str, str, str | None, str | None]] = {}
         self.places: set[str] = set()
         for name, short, code, level in rules.divisions:
@@ -398,7 +398,7 @@ class EntityMatcher:
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
         self.automaton.make_automaton()
-        self.suffixes = ahocorasick.Automaton()
+        self.suffixes = Automaton()
         self.suffix_words: dict[str, tuple[str, str, bool]] = {}
         self.not_before: dict[str, tuple[str, ...]] = {}
         self.generic_ok = {r.id for r in rules.suffixes if r.generic_ok}
@@ -452,11 +452,11 @@ class EntityMatcher:
         # where a sentence opens with a one-character surname and two more characters (_lead_persons)
         self.lead_person_re = regex.compile(rf"[。！？；\n][{single}]\p{{Han}}{{2}}" if single else "(?!)")
         self.surname_re = regex.compile(slots["{surname}"])
-        self.title_automaton = ahocorasick.Automaton()
+        self.title_automaton = Automaton()
         for title in rules.titles:
             self.title_automaton.add_word(title, len(title))
         self.title_automaton.make_automaton()
-        self.post_automaton = ahocorasick.Automaton()
+        self.post_automaton = Automaton()
         for title in rules.post_titles:
             self.post_automaton.add_word(title, len(title))
         self.post_automaton.make_automaton()
