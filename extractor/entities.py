@@ -28,6 +28,7 @@ import csv
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal
 
@@ -1154,10 +1155,13 @@ YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 def _columns(tokens: list[tuple[int, int]]) -> tuple[list[int], set[int]]:
     """The tokens' starts (sorted: a character's token is the last one starting at or before it)
     and the set of their ends, made once per text."""
-    return [s for s, _ in tokens], {e for _, e in tokens}
+    return list(map(_FIRST, tokens)), set(map(_SECOND, tokens))
 
 
 def _top_level_or(pattern: str) -> bool:
