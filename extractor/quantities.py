@@ -388,15 +388,20 @@ def _bare_places_ok(g: dict, tables, counters: set[str]) -> bool:
     return rising and bool(unit) and unit not in counters and len(values) == len(g["n1"])
 
 
+_ONE = Fraction(1)
+
+
 def _times(value: Fraction | None, factor: Fraction) -> Fraction | None:
     """value * factor, skipping Fraction's slow product for the common factor 1."""
-    if value is None or factor == 1:
+    if value is None or factor is _ONE or factor == 1:
         return value
     return value * factor
 
 
 def _product(mags: str, prefixes: dict[str, Fraction]) -> Fraction:
-    value = Fraction(1)
+    if not mags:
+        return _ONE
+    value = _ONE
     for ch in mags:
         value *= prefixes[ch]
     return value
