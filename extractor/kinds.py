@@ -92,23 +92,24 @@ class Hits:
 def clauses_of(text: str, sentences: list[tuple[int, int]] | None = None) -> list[Clause]:
     """Clauses in text order, each with its sentence index and paragraph (line) index."""
     out = []
-    cuts = [(m.start(), m.end()) for m in CLAUSE_END.finditer(text)]  # one scan for the whole text
+    cuts = [m.start() for m in CLAUSE_END.finditer(text)]  # one scan; each cut is one character
+    make = tuple.__new__  # Clause(...) without the generated __new__'s call: one per clause of every text
     j = 0
     line, last = 0, 0
     for si, (s0, s1) in enumerate(sentence_bounds(text) if sentences is None else sentences):
         line += text.count("\n", last, s0)
         last = s0
         start = s0
-        while j < len(cuts) and cuts[j][0] < s0:
+        while j < len(cuts) and cuts[j] < s0:
             j += 1
-        while j < len(cuts) and cuts[j][1] <= s1:
-            cut, after = cuts[j]
+        while j < len(cuts) and cuts[j] < s1:
+            cut = cuts[j]
             if cut > start and not text[start:cut].isspace():
-                out.append(Clause(start, cut, si, line))
-            start = after
+                out.append(make(Clause, (start, cut, si, line)))
+            start = cut + 1
             j += 1
         if s1 > start and not text[start:s1].isspace():
-            out.append(Clause(start, s1, si, line))
+            out.append(make(Clause, (start, s1, si, line)))
     return out
 
 
