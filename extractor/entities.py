@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -451,7 +452,10 @@ class EntityMatcher:
         self.title_words = frozenset(rules.titles)
         single = "".join(s for s in rules.surnames if len(s) != 2)
         # where a sentence opens with a one-character surname and two more characters (_lead_persons)
-        self.lead_person_re = regex.compile(rf"[。！？；\n][{single}]\p{{Han}}{{2}}" if single else "(?!)")
+        name = rf"[{single}]\p{{Han}}{{2}}(?:、[{single}]\p{{Han}}{{2}})*(?:{_alternation(LEAD_PERSON_NEXT)})"
+        name = name.replace(r"\p{Han}", "[\u3400-\u9fff]")  # the standard re scans this faster
+        self.lead_person_re = re.compile(rf"[。！？；\n]{name}" if single else "(?!)")
+        self.lead_person_at0 = re.compile(name if single else "(?!)")
         self.surname_re = regex.compile(slots["{surname}"])
         self.title_automaton = Automaton()
         for title in rules.titles:
@@ -577,8 +581,9 @@ class EntityMatcher:
             for a, b in quotes:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
             kept = [e for e in kept if not all(inside[e.start : e.end])]
-        kept = _body_sessions(text, kept)
-        if any(e.rule == "person.title" for e in kept):
+        if SESSION_START.search(text):
+            kept = _body_sessions(text, kept)
+        if titles and "、" in text:
             kept = self._person_lists(text, tokens, kept)
         return _propagate_persons(text, kept)
 
@@ -661,7 +666,10 @@ class EntityMatcher:
         """郑钦文|在…, 孙颖莎|、|王楚钦|在…: at the start of a sentence, a three-character word jieba
         does not know that starts with a surname, before a word that follows a name (or a list of them)."""
         out = []
-        for at in [0, *(m.end() - 3 for m in self.lead_person_re.finditer(text))]:
+        heads = [m.start() + 1 for m in self.lead_person_re.finditer(text)]
+        if self.lead_person_at0.match(text):
+            heads.insert(0, 0)
+        for at in heads:
             k = bisect.bisect_left(tokens, (at,))
             if k < len(tokens) and tokens[k][0] == at:
                 run = []
