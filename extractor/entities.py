@@ -396,6 +396,19 @@ class EntityMatcher:
         self.places |= {t for g in rules.gazetteers if g.label == "GPE" for t in g.terms}
         self.loc_terms = {t for g in rules.gazetteers if g.label == "LOC" for t in g.terms}
         self.countries = {t for g in rules.gazetteers if g.id in COUNTRY_RULES for t in g.terms}
+        # 云南省|西双版纳傣族自治州, 河南|洛阳: a division's full name (or a province's short form) and its
+        # level, for cutting a chain of divisions into one name per level
+        self.div_level: dict[str, str] = {}
+        self.div_full: set[str] = set()
+        for name, short, _code, level in rules.divisions:
+            if name in rules.exclude:
+                continue
+            self.div_full.add(name)
+            self.div_level.setdefault(name, level)
+            if short and len(short) >= 2 and short not in rules.exclude:
+                self.div_level.setdefault(short, level)
+        self.div_first = frozenset(n[0] for n in self.div_level)
+        self.suffix_ids = frozenset(r.id for r in rules.suffixes)
         self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
         for term, value in entries.items():
             self.automaton.add_word(term, (len(term), *value))
@@ -575,6 +588,9 @@ class EntityMatcher:
                                 for p in precise)]
         found += [(e, 0) for e in built]
         kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
+        if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
+               for e in kept):
+            kept = self._chains(text, kept)
         quotes = [m.span() for m in QUOTE.finditer(text)]
         if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
             inside = bytearray(len(text))
@@ -871,6 +887,54 @@ class EntityMatcher:
         # a word jieba does not know (桃花峪, 海昌) may be a name, not a cut through words (以元, 算力)
         return not strict and tag is None and len(piece) >= 2 and piece not in self.stop_words \
             and self.tags.get(piece[0]) not in LEAD_TAGS
+
+    def _division_at(self, text: str, at: int, end: int, full: bool) -> int:
+        """The length of the longest division name (a full name only if `full`) at `at`, before `end`."""
+        for k in range(min(12, end - at - 1), 1, -1):
+            word = text[at : at + k]
+            if word in self.div_level and (not full or word in self.div_full):
+                return k
+        return 0
+
+    def _chains(self, text: str, kept: list[Entity]) -> list[Entity]:
+        out = []
+        for e in kept:
+            if e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first:
+                start = self._chain_start(text, e.start, e.end, e.label)
+                if start != e.start:
+                    at = e.start
+                    while at < start:  # each level its own name
+                        k = self._division_at(text, at, start + 1, False) or start - at
+                        out.append(Entity(at, at + k, "GPE", "gpe.chain"))
+                        at += k
+                    e = Entity(start, e.end, e.label, e.rule)
+            out.append(e)
+        return out
+
+    def _chain_start(self, text: str, start: int, end: int, label: str) -> int:
+        """云南省|西双版纳傣族自治州, 上海市|浦东新区, 河南|洛阳龙门石窟: a chain of divisions is one name
+        per level; a division's full name before another division (or before a zone) is its own name,
+        and so is a province's short form before a city."""
+        while True:
+            k = self._division_at(text, start, end, True)
+            level = self.div_level.get(text[start : start + k]) if k else None
+            if not k:
+                k = self._division_at(text, start, end, False)
+                level = self.div_level.get(text[start : start + k]) if k else None
+                if level != "province":
+                    return start
+                nxt = self._division_at(text, start + k, end, False)
+                if not nxt or self.div_level.get(text[start + k : start + k + nxt]) != "city":
+                    return start
+                return start + k
+            rest = start + k
+            nxt = self._division_at(text, rest, end, False)
+            if nxt and self.div_level.get(text[rest : rest + nxt]) != level:
+                start = rest
+                continue
+            if label == "GPE" and end - rest >= 3 and not nxt:
+                return rest  # 上海市|浦东新区, 武汉市|东湖新技术开发区: the zone is its own name
+            return start
 
     def _suffix_names(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
                       ends: set[int], known: bytearray, single: set[int],
