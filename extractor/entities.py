@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import csv
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -591,6 +592,9 @@ class EntityMatcher:
         if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
                for e in kept):
             kept = self._chains(text, kept)
+        if "园" in text or any(a.end == b.start and a.label == "GPE" and b.label == "FAC"
+                              for a, b in itertools.pairwise(kept)):
+            kept = self._place_landmarks(text, tokens, kept)
         quotes = [m.span() for m in QUOTE.finditer(text)]
         if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
             inside = bytearray(len(text))
@@ -895,6 +899,42 @@ class EntityMatcher:
             if word in self.div_level and (not full or word in self.div_full):
                 return k
         return 0
+
+    def _city(self, e: Entity) -> bool:
+        """A city or county (not a province; Beijing, Tianjin, Shanghai and Chongqing are cities)."""
+        if e.rule == "gpe.world_cities":
+            return True
+        return e.rule.startswith("gpe.division") and bool(e.code) \
+            and (e.code[2:4] != "00" or e.code[:2] in MUNICIPALITIES)
+
+    def _place_landmarks(self, text: str, tokens: list[tuple[int, int]], kept: list[Entity]) -> list[Entity]:
+        """敦煌|莫高窟, 拉萨|大昭寺, 巴黎|爱丽舍宫, 苏州|拙政园: a city before a landmark (a temple, a
+        grotto, a palace, a garden) is part of its name."""
+        out: list[Entity] = []
+        for e in kept:
+            prev = out[-1] if out else None
+            if prev and prev.end == e.start and prev.label == "GPE" and e.label == "FAC" \
+                    and e.rule in LANDMARK_RULES and self._city(prev):
+                out[-1] = Entity(prev.start, e.end, "FAC", e.rule)
+                continue
+            out.append(e)
+        if "园" not in text:
+            return out
+        taken = {e.start for e in out}
+        extra = []
+        for e in out:  # 苏州|拙政园: a garden's name of three characters jieba knows as one word
+            if e.label != "GPE" or not self._city(e):
+                continue
+            k = bisect.bisect_left(tokens, (e.end,))
+            if k < len(tokens) and tokens[k][0] == e.end and tokens[k][1] - e.end == 3 \
+                    and text[tokens[k][1] - 1] == "园" and e.end not in taken:
+                word = text[e.end : tokens[k][1]]
+                if word[1:] not in self.tags and HAN.fullmatch(word) \
+                        and self.tags.get(word, "n") in ("n", "ns", "nr", "nz"):
+                    extra.append((e, Entity(e.start, tokens[k][1], "FAC", "fac.garden")))
+        for e, garden in extra:
+            out[out.index(e)] = garden
+        return out
 
     def _chains(self, text: str, kept: list[Entity]) -> list[Entity]:
         out = []
@@ -1214,6 +1254,8 @@ class EntityMatcher:
 
 
 COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆: province-level cities
+LANDMARK_RULES = frozenset({"fac.landmarks", "fac.china_landmarks", "fac.tail_suffix", "fac.known"})
 # a country's government or cabinet is one ORG with it (美国国务院, 法国政府)
 COUNTRY_BODIES = ("国务院", "政府", "内阁", "议会", "国会")
 # 湾区, 口岸, 口罩: the character after 湾 or 口 that makes it a word of its own, no bay or estuary
