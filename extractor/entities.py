@@ -1069,6 +1069,8 @@ class EntityMatcher:
                 if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
                     break
+                if label == "FAC" and piece.endswith(COMPANY_WORDS) and len(piece) > 2:
+                    break  # 中国广核集团|台山核电站: the company that runs a facility is its own name
                 if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
                         and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
                     break  # 做|大|做|强|宝鸡高新区, 守护|好|赤水河流域: a verb's complement
@@ -1220,6 +1222,9 @@ class EntityMatcher:
                              and self.tags.get(text[ts:te]) == "nt") \
                     and not (label == "FAC" and words[0] in self.after_parent and rule not in self.strict) \
                     and not (rule not in self.strict and self._cut_name(words)) \
+                    and not (label == "FAC" and len(words) == 1 and len(words[0]) == 2
+                             and text.endswith(LINE_WORDS, 0, end) and words[0] not in self.tags
+                             and HAN.fullmatch(words[0])) \
                     and not (label == "ORG" and COMPANY_BRACKET.search(text, start, end)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
