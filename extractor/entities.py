@@ -91,7 +91,7 @@ PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈�
 # a phase or part after a facility's name is no part of it (机场|改扩建工程, 机场|新航站楼, 港|四期工程)
 # T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
 PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改建|新建|迁建|续建|改造|提质|新"
-                      r"|保护|修缮|主体|[一二三四五六七八九十\d]+期)+"
+                      r"|保护|修缮|主体|示范|[一二三四五六七八九十\d]+期)+"
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
                       r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
 # 黄河|上游|龙羊峡水电站, 雅鲁藏布江|下游|水电工程: a direction after a river ends a facility's name
@@ -100,7 +100,7 @@ DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", 
 LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")
 BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's centre is a unit of it (ORG)
 # 第十九届亚运会|总结|大会: a meeting about an event is no name; the event is
-EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰"})
+EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰", "新闻"})
 SOCIETY_WORDS = ("协会", "学会", "商会", "联合会", "研究会", "促进会")  # …协会|年会: the society, no event
 PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七八九十0123456789航综交枢"
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # where a PHASE match may start
@@ -524,6 +524,8 @@ class EntityMatcher:
             if label == "GPE" and not rule.startswith("gpe.division") and after in bounds \
                     and text[after : after + 1] in ("州", "省") and after + 1 in bounds:  # 阿拉木图|州
                 found.append((Entity(start, after + 1, label, rule, None, None), 2))
+            if label == "GPE" and bay == "特" and text.startswith("特区", after):  # 香港|特区
+                found.append((Entity(start, after + 2, label, rule, normalized, code), 2))
         single: set[int] = set()  # one-character names (来郑): no part of a longer built name
         titles = list(self.title_automaton.iter(text))  # (last character, length) of every title
         title_starts = sorted({last + 1 - length for last, length in titles})
@@ -1069,7 +1071,7 @@ class EntityMatcher:
                 if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
                     break
-                if label == "FAC" and piece.endswith(COMPANY_WORDS) and len(piece) > 2:
+                if label == "FAC" and piece.endswith(COMPANY_WORDS):
                     break  # 中国广核集团|台山核电站: the company that runs a facility is its own name
                 if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
                         and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
@@ -1271,6 +1273,7 @@ NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干
                           "西南部", "中西部", "南北部", "腹部", "头部"})
 LEAD_PERSON_NEXT = frozenset({"在", "以", "夺得", "获得", "战胜", "击败", "当选", "表示", "说", "率队"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
+EVENT_CODE = regex.compile(r"[A-Z]{2,5}\d{1,3}(?![\dA-Za-z])")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
 
 
@@ -1344,6 +1347,8 @@ def _event_span(text: str, e: Entity) -> Entity:
     after = YEARLY.match(text, end)
     if after and not text.endswith("年会", start, end):
         end = after.end()
+    elif end < len(text) and "A" <= text[end] <= "Z" and (code := EVENT_CODE.match(text, end)):
+        end = code.end()  # 联合国气候变化大会|COP30: the session's code belongs to it
     if (start, end) == (e.start, e.end):
         return e
     return Entity(start, end, e.label, e.rule, e.normalized, e.code)
