@@ -594,7 +594,7 @@ class EntityMatcher:
         if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
                for e in kept):
             kept = self._chains(text, kept)
-        if "园" in text or any(a.end == b.start and a.label == "GPE" and b.label == "FAC"
+        if "园" in text or any(a.end == b.start and b.label in JOINED[a.label]
                               for a, b in itertools.pairwise(kept)):
             kept = self._place_landmarks(text, tokens, kept)
         quotes = [m.span() for m in QUOTE.finditer(text)]
@@ -915,10 +915,14 @@ class EntityMatcher:
         out: list[Entity] = []
         for e in kept:
             prev = out[-1] if out else None
-            if prev and prev.end == e.start and prev.label == "GPE" and e.label == "FAC" \
-                    and e.rule in LANDMARK_RULES and self._city(prev):
-                out[-1] = Entity(prev.start, e.end, "FAC", e.rule)
-                continue
+            if prev and prev.end == e.start and e.label in JOINED[prev.label]:
+                if e.label == "FAC" and e.rule in LANDMARK_RULES \
+                        and (self._city(prev) if prev.label == "GPE" else text[prev.end - 1] == "山"):
+                    out[-1] = Entity(prev.start, e.end, "FAC", e.rule)  # 拉萨|大昭寺, 嵩山|少林寺
+                    continue
+                if e.label == "ORG" and prev.rule in COUNTRY_RULES and e.rule not in self.suffix_ids:
+                    out[-1] = Entity(prev.start, e.end, "ORG", e.rule)  # 美国|商务部, 中国|东方航空
+                    continue
             out.append(e)
         if "园" not in text:
             return out
@@ -1185,6 +1189,9 @@ class EntityMatcher:
             if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
                     and words[0][0] in "省市区县州" and len(words[0]) <= 3:
                 continue  # 省政府|常务会议: a local body's meeting is no named event
+            if rule in self.needs_edition and len(words) >= 2 \
+                    and any(w.endswith(self.event_words) for w in words[:-1]):
+                continue  # 第十五届全运会|新闻|发布会: the event is named at its own word, not at 会
             if label == "EVENT" and len(words) >= 2 and words[-1] in EVENT_TAIL \
                     and words[-2].endswith(self.event_words):
                 continue  # 第十九届亚运会|总结|大会: the event's own name is built at its word
@@ -1262,6 +1269,8 @@ class EntityMatcher:
 
 COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆: province-level cities
+JOINED = {"GPE": ("FAC", "ORG"), "LOC": ("FAC",)}  # a place before a landmark or a body may join it
+JOINED.update({label: () for label in LABEL_RANK if label not in JOINED})
 LANDMARK_RULES = frozenset({"fac.landmarks", "fac.china_landmarks", "fac.tail_suffix", "fac.known"})
 # a country's government or cabinet is one ORG with it (美国国务院, 法国政府)
 COUNTRY_BODIES = ("国务院", "政府", "内阁", "议会", "国会")
