@@ -468,7 +468,7 @@ class EntityMatcher:
         # where a sentence opens with a one-character surname and two more characters (_lead_persons)
         name = rf"[{single}]\p{{Han}}{{2}}(?:、[{single}]\p{{Han}}{{2}})*(?:{_alternation(LEAD_PERSON_NEXT)})"
         name = name.replace(r"\p{Han}", "[\u3400-\u9fff]")  # the standard re scans this faster
-        self.lead_person_re = re.compile(rf"[。！？；\n]{name}" if single else "(?!)")
+        self.lead_person_re = re.compile(rf"[。！？；，\n]{name}" if single else "(?!)")
         self.lead_person_at0 = re.compile(name if single else "(?!)")
         self.surname_re = regex.compile(slots["{surname}"])
         self.title_automaton = Automaton()
@@ -588,7 +588,8 @@ class EntityMatcher:
         if precise:
             built = [e for e in built
                      if not any(p.start < e.start < p.end < e.end or e.start < p.start < e.end < p.end
-                                for p in precise)]
+                                or (p.start == e.start < p.end < e.end and p.label == "PERSON")
+                                for p in precise)]  # 省长|刘捷|作政府工作报告: no name opens with a person
         found += [(e, 0) for e in built]
         kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
         if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
@@ -1280,7 +1281,8 @@ BAY_NOT = frozenset("区岸罩号径子头碑味气语音腔感吻水服供内�
 NOT_MINISTRY = frozenset({"全部", "局部", "内部", "外部", "总部", "干部", "俱乐部", "本部",
                           "东部", "西部", "南部", "北部", "中部", "东北部", "西北部", "东南部",
                           "西南部", "中西部", "南北部", "腹部", "头部"})
-LEAD_PERSON_NEXT = frozenset({"在", "以", "夺得", "获得", "战胜", "击败", "当选", "表示", "说", "率队"})
+LEAD_PERSON_NEXT = frozenset({"在", "以", "夺得", "获得", "战胜", "击败", "当选", "表示", "说", "率队",
+                              "宣布", "包揽", "同"})
 YEAR_BEFORE = regex.compile(r"(?<!\d)(?:19|20)\d\d年$")
 EVENT_CODE = regex.compile(r"[A-Z]{2,5}\d{1,3}(?![\dA-Za-z])")
 YEARLY = regex.compile(r"(?:(?:19|20)\d\d年?)?年会")
