@@ -100,6 +100,7 @@ DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", 
 LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")
 BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's centre is a unit of it (ORG)
 # 第十九届亚运会|总结|大会: a meeting about an event is no name; the event is
+SUB_EVENTS = ("总决赛", "颁奖典礼")  # a part of an event, its own name only where no event is named before
 EVENT_TAIL = frozenset({"总结", "表彰", "颁奖", "动员", "誓师", "筹备", "筹备工作", "总结表彰", "新闻"})
 SOCIETY_WORDS = ("协会", "学会", "商会", "联合会", "研究会", "促进会")  # …协会|年会: the society, no event
 PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七八九十0123456789航综交枢"
@@ -1190,6 +1191,9 @@ class EntityMatcher:
             if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
                     and words[0][0] in "省市区县州" and len(words[0]) <= 3:
                 continue  # 省政府|常务会议: a local body's meeting is no named event
+            if label == "EVENT" and text.endswith(SUB_EVENTS, 0, end) \
+                    and any(w.endswith(self.event_words) for w in words):
+                continue  # 世界女排联赛|总决赛, …电影节|金爵奖|颁奖典礼: a part of a named event
             if rule in self.needs_edition and len(words) >= 2 \
                     and any(w.endswith(self.event_words) for w in words[:-1]):
                 continue  # 第十五届全运会|新闻|发布会: the event is named at its own word, not at 会
