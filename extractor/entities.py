@@ -596,6 +596,8 @@ class EntityMatcher:
         if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
                for e in kept):
             kept = self._chains(text, kept)
+        if any(e.label == "FAC" and e.rule in LANDMARK_RULES for e in kept):
+            kept = [self._fac_part(text, e) if e.label == "FAC" else e for e in kept]
         if "园" in text or any(a.end == b.start and b.label in JOINED[a.label]
                               for a, b in itertools.pairwise(kept)):
             kept = self._place_landmarks(text, tokens, kept)
@@ -904,6 +906,15 @@ class EntityMatcher:
                 return k
         return 0
 
+    def _fac_part(self, text: str, e: Entity) -> Entity:
+        """西气东输|四线工程: a numbered line of a listed project is part of its name (a museum's hall,
+        上海博物馆|东馆, is not: a part after a facility is cut, corpus/ANNOTATION.md)."""
+        if e.rule in LANDMARK_RULES:
+            line = NUMBERED_LINE.match(text, e.end)
+            if line:
+                return Entity(e.start, line.end(), e.label, e.rule)
+        return e
+
     def _city(self, e: Entity) -> bool:
         """A city or county (not a province; Beijing, Tianjin, Shanghai and Chongqing are cities)."""
         if e.rule == "gpe.world_cities":
@@ -1072,8 +1083,13 @@ class EntityMatcher:
                 if label == "FAC" and text.endswith("流域", ps, pe):
                     break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
                 piece = text[ps:pe]
-                if label == "FAC" and (piece in DIRECTIONS or (station and piece.endswith(LINE_WORDS))):
-                    break  # 黄河|上游|龙羊峡水电站; 渝昆高铁|重庆西站: the river and the line are their own
+                if label == "FAC" and (piece in DIRECTIONS or (station and (piece.endswith(LINE_WORDS)
+                                                                            or (piece in self.loc_terms
+                                                                                and pieces)))):
+                    break  # 黄河|上游|…水电站, 渝昆高铁|重庆西站, 鄱阳湖|星子站: each its own name
+                if station and piece.endswith(self.event_words):
+                    pieces = []
+                    break  # 滑雪世界杯|美国站: a leg of an event, no facility
                 if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
                     break
@@ -1274,6 +1290,7 @@ class EntityMatcher:
 
 COUNTRY_RULES = frozenset({"gpe.countries", "gpe.world_countries"})
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆: province-level cities
+NUMBERED_LINE = regex.compile(r"[一二三四五六七八九十]线(?:工程)?")
 JOINED = {"GPE": ("FAC", "ORG"), "LOC": ("FAC",)}  # a place before a landmark or a body may join it
 JOINED.update({label: () for label in LABEL_RANK if label not in JOINED})
 LANDMARK_RULES = frozenset({"fac.landmarks", "fac.china_landmarks", "fac.tail_suffix", "fac.known"})
