@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import csv
 import hashlib
-import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -198,7 +197,7 @@ class EntityFile(_Model):
     suffix_exclude: list[str] = []
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)  # immutable by use; a frozen dataclass's __init__ is 4x slower
 class Entity:
     start: int
     end: int
@@ -409,7 +408,11 @@ class EntityMatcher:
             self.div_level.setdefault(name, level)
             if short and len(short) >= 2 and short not in rules.exclude:
                 self.div_level.setdefault(short, level)
-        self.div_first = frozenset(n[0] for n in self.div_level)
+        lengths: dict[str, set[int]] = {}
+        for n in self.div_level:
+            lengths.setdefault(n[0], set()).add(len(n))
+        self.div_lengths = {c: tuple(sorted(ks, reverse=True)) for c, ks in lengths.items()}
+        self.div_prefix2 = frozenset(n[:2] for n in self.div_level)
         self.suffix_ids = frozenset(r.id for r in rules.suffixes)
         self.counties = {n for n, _s, _c, level in rules.divisions if level == "county" and n[-1] in "区县"}
         for term, value in entries.items():
@@ -490,6 +493,8 @@ class EntityMatcher:
         starts, ends = _columns(tokens)
         bounds = ends.union(starts)
         fac_inside: dict[int, int] = {}  # a character inside a gazetteer facility -> where it starts
+        place_ends: set[int] = set()  # where a gazetteer place ends (a landmark or body may join it)
+        garden = joins = lines = False
         for end_index, (length, label, rule, normalized, code) in self.automaton.iter(text):
             start = end_index - length + 1
             if rule == SHORT_RULE and (start not in bounds or end_index + 1 not in bounds):
@@ -503,6 +508,14 @@ class EntityMatcher:
             if label == "LAW" and end_index + 1 not in bounds:
                 continue  # 未成年人保护|法治: the statute's last character starts the next word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
+            if label == "GPE" or label == "LOC":
+                place_ends.add(end_index + 1)
+                if text[end_index + 3 : end_index + 4] == "园":
+                    garden = True  # 苏州|拙政园
+            elif (label == "FAC" or label == "ORG") and start in place_ends:
+                joins = True  # 拉萨|大昭寺, 美国|商务部
+            if label == "FAC" and text[end_index + 2 : end_index + 3] == "线":
+                lines = True  # 西气东输|四线
             if rule in COUNTRY_RULES and end_index + 1 in bounds:  # 越南|工贸|部: a country's ministry
                 body = next((w for w in COUNTRY_BODIES if text.startswith(w, end_index + 1)), "")
                 if body and end_index + 1 + len(body) in bounds:  # 美国|国务院, 法国|政府
@@ -589,18 +602,27 @@ class EntityMatcher:
         if precise:
             built = [e for e in built
                      if not any(p.start < e.start < p.end < e.end or e.start < p.start < e.end < p.end
-                                or (p.start == e.start < p.end < e.end and p.label == "PERSON")
-                                for p in precise)]  # 省长|刘捷|作政府工作报告: no name opens with a person
-        found += [(e, 0) for e in built]
+                                for p in precise)]
+            persons = {p.start: p.end for p in precise if p.label == "PERSON"}
+            if persons:  # 省长|刘捷|作政府工作报告: no name opens with a person's name
+                built = [e for e in built if not e.end > persons.get(e.start, e.end)]
+        cuts: dict[tuple[int, int], int] = {}  # 云南省|西双版纳傣族自治州: where a chain's last level starts
+        for e in built:
+            if (e.label == "GPE" or e.label == "FAC") and e.rule in self.suffix_ids:
+                if text[e.start : e.start + 2] in self.div_prefix2:
+                    cut = self._chain_start(text, e.start, e.end, e.label)
+                    if cut != e.start:
+                        cuts[e.start, e.end] = cut
+                if e.start in place_ends:
+                    joins = True  # 巴黎|爱丽舍宫
+            found.append((e, 0))
         kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
-        if any(e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first
-               for e in kept):
-            kept = self._chains(text, kept)
-        if any(e.label == "FAC" and e.rule in LANDMARK_RULES for e in kept):
+        if cuts:
+            kept = self._chains(text, kept, cuts)
+        if lines:
             kept = [self._fac_part(text, e) if e.label == "FAC" else e for e in kept]
-        if "园" in text or any(a.end == b.start and b.label in JOINED[a.label]
-                              for a, b in itertools.pairwise(kept)):
-            kept = self._place_landmarks(text, tokens, kept)
+        if joins or garden:
+            kept = self._place_landmarks(text, tokens, kept, garden)
         quotes = [m.span() for m in QUOTE.finditer(text)]
         if quotes:  # “郑州品牌、郑州标杆”: names inside a slogan's quotes are not annotated
             inside = bytearray(len(text))
@@ -900,10 +922,12 @@ class EntityMatcher:
 
     def _division_at(self, text: str, at: int, end: int, full: bool) -> int:
         """The length of the longest division name (a full name only if `full`) at `at`, before `end`."""
-        for k in range(min(12, end - at - 1), 1, -1):
-            word = text[at : at + k]
-            if word in self.div_level and (not full or word in self.div_full):
-                return k
+        room = end - at - 1
+        for k in self.div_lengths.get(text[at : at + 1], ()):  # the name lengths starting with this character
+            if k <= room:
+                word = text[at : at + k]
+                if word in self.div_level and (not full or word in self.div_full):
+                    return k
         return 0
 
     def _fac_part(self, text: str, e: Entity) -> Entity:
@@ -922,7 +946,8 @@ class EntityMatcher:
         return e.rule.startswith("gpe.division") and bool(e.code) \
             and (e.code[2:4] != "00" or e.code[:2] in MUNICIPALITIES)
 
-    def _place_landmarks(self, text: str, tokens: list[tuple[int, int]], kept: list[Entity]) -> list[Entity]:
+    def _place_landmarks(self, text: str, tokens: list[tuple[int, int]], kept: list[Entity],
+                         garden: bool) -> list[Entity]:
         """敦煌|莫高窟, 拉萨|大昭寺, 巴黎|爱丽舍宫, 苏州|拙政园: a city before a landmark (a temple, a
         grotto, a palace, a garden) is part of its name."""
         out: list[Entity] = []
@@ -937,7 +962,7 @@ class EntityMatcher:
                     out[-1] = Entity(prev.start, e.end, "ORG", e.rule)  # 美国|商务部, 中国|东方航空
                     continue
             out.append(e)
-        if "园" not in text:
+        if not garden:
             return out
         taken = {e.start for e in out}
         extra = []
@@ -955,18 +980,17 @@ class EntityMatcher:
             out[out.index(e)] = garden
         return out
 
-    def _chains(self, text: str, kept: list[Entity]) -> list[Entity]:
+    def _chains(self, text: str, kept: list[Entity], cuts: dict[tuple[int, int], int]) -> list[Entity]:
         out = []
         for e in kept:
-            if e.label in ("GPE", "FAC") and e.rule in self.suffix_ids and text[e.start] in self.div_first:
-                start = self._chain_start(text, e.start, e.end, e.label)
-                if start != e.start:
-                    at = e.start
-                    while at < start:  # each level its own name
-                        k = self._division_at(text, at, start + 1, False) or start - at
-                        out.append(Entity(at, at + k, "GPE", "gpe.chain"))
-                        at += k
-                    e = Entity(start, e.end, e.label, e.rule)
+            start = cuts.get((e.start, e.end))
+            if start is not None and e.rule in self.suffix_ids:
+                at = e.start
+                while at < start:  # each level its own name
+                    k = self._division_at(text, at, start + 1, False) or start - at
+                    out.append(Entity(at, at + k, "GPE", "gpe.chain"))
+                    at += k
+                e = Entity(start, e.end, e.label, e.rule)
             out.append(e)
         return out
 
@@ -1093,7 +1117,7 @@ class EntityMatcher:
                 if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
                     company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
                     break
-                if label == "FAC" and piece.endswith(COMPANY_WORDS):
+                if label == "FAC" and piece[-1] in "团司" and piece.endswith(COMPANY_WORDS):
                     break  # 中国广核集团|台山核电站: the company that runs a facility is its own name
                 if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
                         and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
