@@ -590,6 +590,8 @@ class EntityMatcher:
                 if rule.id == "law.book_title" and self._media(text[span[0] : span[1]]):
                     label = "ORG"  # 《人民日报》: a newspaper's name in brackets is the newspaper
                 found.append((Entity(start, span[1], label, rule.id), 3))
+                if start in place_ends:
+                    joins = True  # 土耳其|驻广州总领事馆
                 if span[1] - span[0] == 1:
                     single.add(span[0])
         found += self._venues(text, tokens, known)
@@ -615,6 +617,11 @@ class EntityMatcher:
                         cuts[e.start, e.end] = cut
                 if e.start in place_ends:
                     joins = True  # 巴黎|爱丽舍宫
+                if e.rule in self.towns and e.end - e.start >= 5 and text[e.end - 1] == "村":
+                    a, b = e.start + 2, e.end - 2
+                    k = max(text.rfind("乡", a, b), text.rfind("镇", a, b))
+                    if k > 0:
+                        cuts[e.start, e.end] = k + 1  # 叶坪乡|华屋村: the township and the village
             found.append((e, 0))
         kept = [_event_span(text, e) if e.label == "EVENT" else e for e in _resolve(found) if e.label != NONE]
         if cuts:
