@@ -94,7 +94,7 @@ PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改
                       r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
                       r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
 # 黄河|上游|龙羊峡水电站, 雅鲁藏布江|下游|水电工程: a direction after a river ends a facility's name
-DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", "干流", "沿岸", "两岸"})
+DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", "干流", "干线", "沿岸", "两岸"})
 # 渝昆高铁|重庆西站: a station on a line is its own name
 LINE_WORDS = ("高铁", "铁路", "城际铁路", "高速铁路")
 BODY_ENDS = "部局委署厅办"  # 文化和旅游部|数据中心: a body's centre is a unit of it (ORG)
@@ -1041,6 +1041,7 @@ class EntityMatcher:
                 rest = text[end : tokens[i][1]]  # 市工业和信息化局|已: a function word glued on
                 # 阿拉善盟|委副|书记: 副 glued on before a title
                 glued = rest == "副" and text.startswith(self.rules.titles, tokens[i][1])
+                glued = glued or (rest == "上" and label == "EVENT")  # 论坛|年|会上: the event's 会 cut off
                 if rest not in self.title_words and self.tags.get(rest) not in GLUED_TAGS and not glued:
                     continue
             if text.startswith(self.not_before.get(rule, ()), end):  # () matches nothing
