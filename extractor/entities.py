@@ -887,7 +887,7 @@ class EntityMatcher:
         return name in self.org_terms or (len(name) <= 8 and name.endswith(MEDIA_WORDS))
 
     def _piece_ok(self, piece: str, at: int = 0, known: bytearray | None = None) -> bool:
-        if known is not None and all(known[at : at + len(piece)]):
+        if known is not None and 0 not in known[at : at + len(piece)]:
             return True  # a gazetteer name (十堰, 长安) is a piece whatever its dictionary tag
         ok = self.word_ok.get(piece)
         if ok is None:  # the rest depends on the word alone: decided once per word
@@ -918,7 +918,7 @@ class EntityMatcher:
         return any(word[k:] in exclude for k in range(len(word) - 1))
 
     def _proper(self, piece: str, start: int, known: bytearray, strict: bool = False) -> bool:
-        if any(known[start : start + len(piece)]) or LATIN.search(piece):
+        if 1 in known[start : start + len(piece)] or LATIN.search(piece):
             return True
         tag = self.tags.get(piece)
         if tag in PROPER_TAGS:
@@ -1439,7 +1439,7 @@ def _resolve(found: list[tuple[Entity, int]]) -> list[Entity]:
     kept: list[Entity] = []
     taken = bytearray(max((f[0].end for f in found), default=0))
     for entity, _ in order:
-        if any(taken[entity.start : entity.end]):
+        if 1 in taken[entity.start : entity.end]:
             continue
         kept.append(entity)
         taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
