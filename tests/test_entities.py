@@ -1,4 +1,4 @@
-"""Entities: per-label exact F1 on hand-written sentences (six files, each with its floors), and the
+"""Entities: per-label exact F1 on hand-written sentences (nine files, each with its floors), and the
 corpus bar."""
 
 from __future__ import annotations
@@ -93,7 +93,8 @@ BLIND_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.95, "LOC": 0.82, "FAC": 0.
 # which the guide keeps (ANNOTATION.md); FAC and GPE still miss names with no suffix or list entry.
 # These figures flatter unseen text: a third blind set will score lower. The floors sit a little below.
 # After blind6.yaml's round: LOC 0.787, FAC 0.879 (pooled F1 0.925); those two floors raised.
-BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.75, "FAC": 0.85, "LAW": 0.95,
+# After blind7.yaml's round: FAC 0.890, ORG 0.965 (pooled F1 0.930); the FAC floor raised.
+BLIND2_FLOORS = {"PERSON": 0.95, "ORG": 0.93, "GPE": 0.89, "LOC": 0.75, "FAC": 0.86, "LAW": 0.95,
                  "EVENT": 0.95}
 
 # blind3.yaml: 270 sentences (505 mentions) written and annotated by a third writer apart from the
@@ -127,8 +128,8 @@ BLIND3_FLOORS = {"PERSON": 0.95, "ORG": 0.95, "GPE": 0.93, "LOC": 0.95, "FAC": 0
 # not in the lists, 京津冀 as a region (a GPE short form in the lists), foreign ministries with a list
 # of trades (贸易、工业和竞争部), villages jieba cuts (东头|村). These figures flatter unseen text.
 # The floors sit a little below. After blind6.yaml's round: FAC 0.919, ORG 0.942 (pooled F1 0.935);
-# the FAC floor raised.
-BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.89, "LAW": 0.95,
+# the FAC floor raised. After blind7.yaml's round: FAC 0.925, ORG 0.947 (pooled F1 0.938); FAC raised.
+BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0.90, "LAW": 0.95,
                  "EVENT": 0.93}
 
 # blind5.yaml: 307 sentences (529 mentions) written and annotated by a fifth writer apart from the
@@ -150,8 +151,10 @@ BLIND4_FLOORS = {"PERSON": 0.90, "ORG": 0.91, "GPE": 0.87, "LOC": 0.91, "FAC": 0
 # canals as FAC (京杭大运河 is LOC in the lists), names with no suffix (世界田联, 鼓浪屿), foreign bodies
 # and meetings with no suffix, villages jieba cuts. These figures flatter unseen text: a sixth blind
 # set will score lower. The floors sit a little below.
-BLIND5_FLOORS = {"PERSON": 0.94, "ORG": 0.91, "GPE": 0.84, "LOC": 0.87, "FAC": 0.82, "LAW": 0.95,
-                 "EVENT": 0.90}
+# After blind7.yaml's round: GPE 0.880, FAC 0.873, EVENT 0.952, ORG 0.950 (pooled F1 0.926); the GPE,
+# FAC and EVENT floors raised.
+BLIND5_FLOORS = {"PERSON": 0.94, "ORG": 0.91, "GPE": 0.85, "LOC": 0.87, "FAC": 0.84, "LAW": 0.95,
+                 "EVENT": 0.92}
 
 # blind6.yaml: 388 sentences (692 mentions) written and annotated by a sixth writer apart from the
 # rules (never reading them or running the tool) and scored once before any change against it:
@@ -179,6 +182,31 @@ BLIND5_FLOORS = {"PERSON": 0.94, "ORG": 0.91, "GPE": 0.84, "LOC": 0.87, "FAC": 0
 # The floors sit a little below.
 BLIND6_FLOORS = {"PERSON": 0.94, "ORG": 0.94, "GPE": 0.90, "LOC": 0.91, "FAC": 0.89, "LAW": 0.95,
                  "EVENT": 0.95}
+
+# blind7.yaml: 449 sentences (918 mentions) written and annotated by a seventh writer apart from the
+# rules (never reading them or running the tool) and scored once before any change against it:
+# PERSON 0.848, ORG 0.929, GPE 0.810, LOC 0.820, FAC 0.729, LAW 0.981, EVENT 0.803 (pooled P 0.852,
+# R 0.812, F1 0.831). It was then used as a development set: its misses were read and the rules made
+# more general (a chain of divisions is one GPE per level: a division's full name before another
+# division or a zone, a province's short form before a city, a township before its village; a city
+# before a listed landmark or a garden's word, a mountain before its temple, a country before a listed
+# body join them; 庙, 长城, 光源, 中子源, 国道, 快线; a line's short name jieba does not know; a
+# company, a lake, an event or 干线 before a facility ends it; 示范工程 cut; power transmission
+# projects by their ends and voltage; numbered lines of a listed project; cooperation zones with an
+# administration GPE as the guide pins; a body before a session, CPPCC sessions written 政协X第N届
+# 委员会, a session's code (COP30), 香港|特区, national meetings of heads, 总决赛 and 颁奖典礼;
+# titles 审计长, 董事, 主任医师, 导演, 作家, names after a comma before 宣布 or 包揽; 政协 and 立法会
+# as a body's word), never fed its names. Measured after that: PERSON 0.908, ORG 0.955, GPE 0.905,
+# LOC 0.843, FAC 0.841, LAW 0.991, EVENT 0.898 (pooled P 0.913, R 0.887, F1 0.899). Left: names with
+# no suffix (中国天眼, 东方超环, 国台办, 上海申花), bare names opening a clause (王毅同…), a year with
+# 年 before an event (kept by this writer, left out by blind4, blind5 and blind6's), a museum's hall
+# (上海博物馆东馆: kept here, cut by blind6's writer and the guide's part rule), 京津冀 as a region,
+# typhoons as events, a city before a lake (杭州西湖). Against the other sets' writers: 横琴 and
+# 前海合作区 are GPE now (the guide), heldout.yaml's writer has FAC (one mention lost there); power
+# transmission projects are FAC here and unannotated in blind6.yaml. These figures flatter unseen
+# text: an eighth blind set will score lower. The floors sit a little below.
+BLIND7_FLOORS = {"PERSON": 0.88, "ORG": 0.93, "GPE": 0.88, "LOC": 0.82, "FAC": 0.81, "LAW": 0.95,
+                 "EVENT": 0.87}
 BAR = 0.85  # the issue's bar, per label
 
 
@@ -189,7 +217,8 @@ BAR = 0.85  # the issue's bar, per label
                                               ("blind3.yaml", BLIND3_FLOORS),
                                               ("blind4.yaml", BLIND4_FLOORS),
                                               ("blind5.yaml", BLIND5_FLOORS),
-                                              ("blind6.yaml", BLIND6_FLOORS)])
+                                              ("blind6.yaml", BLIND6_FLOORS),
+                                              ("blind7.yaml", BLIND7_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
