@@ -165,14 +165,15 @@ def run_batch(pipe, items: list[tuple[int, Document | Failure]], options: Option
 _PIPELINES = threading.local()  # one pipeline per options in each worker thread (Dask, Spark)
 
 
-def cached_pipeline(options: Options, built=None):
-    """The pipeline for these options in this thread, built once (or `built`, kept for them)."""
+def cached_pipeline(options: Options):
+    """The pipeline for these options in this thread, built once."""
     cache = _PIPELINES.__dict__.setdefault("by_options", {})
-    if built is not None:
-        cache[options] = built
     if options not in cache:
         cache[options] = options.build()
     return cache[options]
+
+
+HANDED: dict[Options, Any] = {}  # a caller's own pipeline, for the workers it forks (Pipeline.pipe)
 
 
 def extract_partition(
@@ -206,7 +207,8 @@ def init_worker(options: Options, pack: bool = False) -> None:
     """Set up a worker process (batch runs and `Pipeline.pipe`): its pipeline, built once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        _WORKER["pipe"] = cached_pipeline(options)  # a forked worker has the parent's already
+        # a forked worker has the parent's pipeline already: the one handed over, or the cached one
+        _WORKER["pipe"] = HANDED.get(options) or cached_pipeline(options)
     except ExtractorError as exc:  # handed back with the first batch: one line, not a dead pool
         _WORKER["error"] = exc
     _WORKER["options"] = options

@@ -55,20 +55,22 @@ if not Span.has_extension("quantity"):
 
 
 def offsets_of(doc: Doc) -> tuple[list[int], list[int]]:
-    """Token start and end offsets: kept by the tokenizer, else read from the Doc's arrays."""
-    kept = doc._.zh_offsets
-    if kept is not None and len(kept[0]) == len(doc):  # not after a retokenizer changed the tokens
-        return kept
+    """Token start and end offsets: those the tokenizer kept while they still hold (a component
+    may have retokenized since), else read from the Doc's arrays."""
     if not len(doc):
         return [], []
+    kept = doc._.zh_offsets
+    if kept is not None and kept[0] == doc.to_array(IDX).tolist():  # one C call checks them
+        return kept
     offsets = doc.to_array([IDX, LENGTH])
     return offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
 
 
-def char_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
+def char_spans(doc: Doc, items: list[tuple[int, int, str]],
+               offsets: tuple[list[int], list[int]] | None = None) -> list[Span]:
     """`doc.char_span(start, end, label, alignment_mode="expand")` for many spans, by bisection on
-    the token offsets (no Token objects)."""
-    starts, ends = offsets_of(doc)
+    the token offsets (`offsets_of(doc)` unless given; no Token objects)."""
+    starts, ends = offsets or offsets_of(doc)
     out = []
     for start, end, label in items:
         first = bisect.bisect_right(starts, start) - 1
@@ -362,9 +364,10 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         text = _norm(doc)
-        entities = self.matcher.find(text, list(zip(*offsets_of(doc))))
+        offsets = offsets_of(doc)
+        entities = self.matcher.find(text, list(zip(*offsets)))
         doc._.entities = entities
-        doc.spans["entities"] = char_spans(doc, [(e.start, e.end, e.label) for e in entities])
+        doc.spans["entities"] = char_spans(doc, [(e.start, e.end, e.label) for e in entities], offsets)
         return doc
 
 

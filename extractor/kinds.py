@@ -93,7 +93,9 @@ def clauses_of(text: str, sentences: list[tuple[int, int]] | None = None) -> lis
     """Clauses in text order, each with its sentence index and paragraph (line) index."""
     out = []
     cuts = [m.start() for m in CLAUSE_END.finditer(text)]  # one scan; each cut is one character
-    make = tuple.__new__  # Clause(...) without the generated __new__'s call: one per clause of every text
+    # Clause(...) without the generated __new__'s call (one per clause of every text); every field
+    # is given here, so a default added to Clause later would not be filled in
+    make = tuple.__new__
     j = 0
     line, last = 0, 0
     for si, (s0, s1) in enumerate(sentence_bounds(text) if sentences is None else sentences):
@@ -134,8 +136,9 @@ class KindClassifier:
         longest: dict[int, str] = {}
         for last, word in self.cue_words_found.iter(text):
             start = last + 1 - len(word)
-            if start in token_starts and len(word) > len(longest.get(start, "")):
-                longest[start] = word
+            if start in token_starts and len(word) > len(longest.get(start, "")) \
+                    and not (_ascii_letter(word[-1]) and _ascii_letter(text[last + 1 : last + 2])):
+                longest[start] = word  # a word ending in a letter ends before the next letter
         return [CueHit(start, start + len(word), word, self.words[word])
                 for start, word in sorted(longest.items()) if start + len(word) in token_ends]
 
@@ -285,6 +288,10 @@ class KindClassifier:
         return Statement(start, end, cue, rule, verb, obj)
 
 
+def _ascii_letter(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
 LAST_SENTENCE_END = regex.compile(r"(?r)[。！？!?\n]")  # searched backwards from a clause
 PART_END = regex.compile(r"[。！？!?\n；;]")
@@ -364,7 +371,8 @@ _BOLD_LEAD = regex.compile(r"\s*\*\*")
 
 
 def _closed(text: str, clauses: list[Clause]) -> list[bool]:
-    """`_is_heading_or_question` for clauses in text order, each line and sentence end looked up once."""
+    """For each clause (in text order): is it on a Markdown heading line, or in a sentence that ends
+    in a question mark? Each line and sentence end is looked up once."""
     out = []
     line, opens = -1, None  # the paragraph looked at last, and how its line opens
     end = None  # the first sentence end at or after the last clause's end
@@ -394,17 +402,6 @@ class _NoEnd:
 
 
 _NO_END = _NoEnd()
-
-
-def _is_heading_or_question(text: str, clause: Clause) -> bool:
-    """A Markdown heading line, or a clause of a sentence that ends in a question mark."""
-    line_start = text.rfind("\n", 0, clause.start) + 1
-    if _HEADING.match(text, line_start):
-        return True
-    if _BOLD_LEAD.match(text, line_start):  # **郑州回答:** opens an answer, not a question
-        return False
-    end = SENTENCE_END.search(text, clause.end)
-    return end is not None and end.group() in "？?"
 
 
 def prevailing_kind(kinds: list[tuple[str, str]]) -> str | None:

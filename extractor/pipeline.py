@@ -98,14 +98,17 @@ class Pipeline:
         if n_process == -1:
             n_process = os.cpu_count() or 1
         if n_process > 1:
-            from .batch import batched, cached_pipeline, imap_chunks, init_worker
+            from .batch import HANDED, batched, imap_chunks, init_worker
 
             options = self.options()
-            cached_pipeline(options, self)  # forked workers use this very pipeline; spawned ones build it
-            chunks = batched(pairs, max(batch_size, 1))
-            for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=init_worker,
-                                       initargs=(options,)):
-                yield from results
+            HANDED[options] = self  # forked workers use this very pipeline; spawned ones build it
+            try:
+                chunks = batched(pairs, max(batch_size, 1))
+                for results in imap_chunks(_pipe_batch, chunks, jobs=n_process, initializer=init_worker,
+                                           initargs=(options,)):
+                    yield from results
+            finally:
+                HANDED.pop(options, None)
             return
         docs = ((self.make_doc(text), doc_id) for text, doc_id in pairs)
         for doc, doc_id in self.nlp.pipe(docs, as_tuples=True, batch_size=batch_size):

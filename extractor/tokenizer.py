@@ -12,7 +12,7 @@ import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 from operator import add
 from pathlib import Path
 
@@ -134,9 +134,14 @@ def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool
 
 
 def _original_words(words: list[str], spaces: list[bool], norm: str, text: str) -> list[str]:
+    """The words as the original text writes them: only those holding a changed character are
+    sliced anew, unless changes are many (a traditional or full-width text): then all of them."""
     ends = list(accumulate(map(add, map(len, words), spaces)))
+    changed = list(islice(_changed(norm, text, 0, len(text)), len(words) // 8 + 1))
+    if len(changed) > len(words) // 8:
+        return [text[end - len(w) - sp : end - sp] for w, sp, end in zip(words, spaces, ends)]
     words = list(words)
-    for pos in _changed(norm, text, 0, len(text)):
+    for pos in changed:
         k = bisect_right(ends, pos)
         start = ends[k] - spaces[k] - len(words[k])
         words[k] = text[start : start + len(words[k])]

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 from typer.testing import CliRunner
 
 import cli
@@ -22,6 +23,12 @@ from extractor.reader import Fields
 from extractor.writers import COLUMNS
 
 from .conftest import CORPUS, ROOT
+
+
+@Language.component("zh_test_drop_all")
+def _drop_all(doc):
+    doc._.quantities, doc._.facts, doc._.statements, doc._.entities = [], [], [], []
+    return doc
 
 SENTENCES = [
     "今年全市地区生产总值增长5.2%，力争新增高新技术企业1000家以上。",
@@ -303,6 +310,21 @@ def test_pipe_workers_rebuild_the_same_pipeline_when_spawned(monkeypatch):
     one = [[r.to_dict() for r in recs] for recs in pipe.pipe(SENTENCES, batch_size=2)]
     two = [[r.to_dict() for r in recs] for recs in pipe.pipe(SENTENCES, batch_size=2, n_process=2)]
     assert two == one and not any(r["type"] in ("entity", "target") for recs in two for r in recs)
+
+
+def test_pipe_does_not_leave_its_pipeline_to_batch_runs():
+    """A caller's pipeline (here with a stage that drops every figure) goes to the workers it
+    forks, and nowhere else: a later batch run builds its own."""
+    import extractor.batch
+    from extractor.batch import Options, cached_pipeline, start_method
+
+    pipe = Pipeline()
+    pipe.nlp.add_pipe("zh_test_drop_all", last=True)
+    out = list(pipe.pipe(SENTENCES, batch_size=2, n_process=2))
+    if start_method() == "fork":  # spawned workers build the pipeline from its options instead
+        assert out == [[] for _ in SENTENCES]
+    assert extractor.batch.HANDED == {}
+    assert cached_pipeline(Options()) is not pipe and cached_pipeline(Options())("增长5%")
 
 
 def test_extract_partition_for_spark(texts):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import extractor
-from extractor.components import char_spans
+from extractor.components import char_spans, offsets_of
 from extractor.tokenizer import pkuseg_model_dir
 
 from .conftest import CORPUS
@@ -94,6 +94,22 @@ def test_spans_are_spacy_char_spans(pipe, text):
         (x.start, x.end, x.label_) for x in slow if x is not None]
     for key in ("quantities", "periods", "entities"):
         assert all(s.text.strip() for s in doc.spans[key])
+
+
+def test_kept_offsets_are_not_used_after_a_retokenizer(pipe):
+    """A component that merges and splits tokens (keeping their count) must not leave the later
+    stages with the tokenizer's stale offsets."""
+    doc = pipe.make_doc("郑州市新增100家企业,郑州南站建成")
+    kept = doc._.zh_offsets
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])
+    station = [t.text for t in doc].index("南站")
+    with doc.retokenize() as retokenizer:  # back to the same number of tokens, at other offsets
+        retokenizer.split(doc[station], ["南", "站"], heads=[(doc[station], 1), doc[station]])
+    assert doc._.zh_offsets is kept and len(kept[0]) == len(doc)
+    assert offsets_of(doc) == ([t.idx for t in doc], [t.idx + len(t) for t in doc])
+    assert [(s.start, s.end) for s in char_spans(doc, [(3, 8, "X")])] == [
+        (s.start, s.end) for s in [doc.char_span(3, 8, alignment_mode="expand")]]
 
 
 def test_numbers_and_units_are_matched_on_characters(pipe):

@@ -12,6 +12,7 @@ from extractor.records import Record, record_json_schema
 from extractor.writers import jsonl_bytes
 
 from .conftest import CORPUS
+from .test_spec import _cases
 
 SCHEMA_FILE = Path(__file__).parent.parent / "docs" / "record.schema.json"
 
@@ -29,6 +30,7 @@ def test_batch_rows_are_the_records_as_dicts(pipe):
     schema = record_json_schema()
     texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
     texts.append("力争2024年新增高新技术企业1000家以上,郑州市人民政府将加快建设郑州南站。")
+    texts += [param.values[0]["text"] for param in _cases()]  # every spec sentence: ranks, ranges, traps
     seen = set()
     for text in texts:
         doc = pipe.doc(text)

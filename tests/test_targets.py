@@ -98,3 +98,50 @@ def test_panel_names_a_bad_line(tmp_path):
     bad.write_text('{"type": "quantity"}\nnot json\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"r.jsonl:2: not a JSON record"):
         panel_file(str(bad), str(tmp_path / "t.csv"))
+
+
+def test_cue_words_are_the_longest_at_an_offset_on_whole_tokens(tmp_path):
+    """Cue words are looked up with an automaton: at each offset the longest, on whole tokens;
+    a researcher's word ending in a letter (计划A) does not run into a following letter."""
+    from extractor.kinds import KindClassifier
+
+    (tmp_path / "cues.yaml").write_text(
+        "cues:\n  - {id: cue.user, kind: target, scope: clause, words: [计划A, 力争到]}\n", encoding="utf-8")
+    classifier = KindClassifier(load_rules([tmp_path]))
+
+    def hits(text, cuts):
+        bounds = list(zip([0, *cuts], [*cuts, len(text)]))
+        return [(h.start, h.end, h.word) for h in classifier.cue_hits(
+            text, {s for s, _ in bounds}, {e for _, e in bounds})]
+
+    assert hits("计划AB", [2]) == [(0, 2, "计划")]  # 计划A runs into B: the bundled 计划
+    assert hits("计划A的", [3]) == [(0, 3, "计划A")]
+    assert hits("力争到2025年", [3]) == [(0, 3, "力争到")]  # the longest at 0
+    assert hits("力争到2025年", [2, 3]) == [(0, 3, "力争到")]  # whole tokens: 力争|到
+    assert hits("力争到2025年", [2]) == []  # 力争|到2025年: the longest word ends inside a token
+    assert hits("不断", [2]) == []  # 断 inside a token is no cue
+
+
+def _heading_or_question(text, clause) -> bool:
+    """The plain per-clause definition `Layout.closed` computes line by line."""
+    line_start = text.rfind("\n", 0, clause.start) + 1
+    if text[line_start:].lstrip().startswith("#"):
+        return True
+    if text[line_start:].lstrip().startswith("**"):  # **郑州回答:** opens an answer, not a question
+        return False
+    ends = [i for i in range(clause.end, len(text)) if text[i] in "。！？!?\n"]
+    return bool(ends) and text[ends[0]] in "？?"
+
+
+def test_headings_and_questions_close_their_clauses():
+    import random
+
+    from extractor.kinds import Layout
+
+    rng = random.Random(11)
+    texts = ["## 标题\n下一步，将加快建设。是否达到？**回答:**将推进，建成。"]
+    chars = "ab，。？?\n#* \u3000"
+    texts += ["".join(rng.choice(chars) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        layout = Layout(text)
+        assert layout.closed == [_heading_or_question(text, c) for c in layout.clauses], repr(text)
