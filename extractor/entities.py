@@ -899,8 +899,8 @@ class EntityMatcher:
     def _word_ok(self, piece: str) -> bool:
         if piece in self.rules.keep_words:
             return True
-        if len(piece) == 2 and piece[1] in GLUED_END and piece not in self.tags:
-            return False  # 音乐|周在|天门山…公园: a preposition glued on the word before a name
+        if len(piece) >= 2 and piece[-1] in GLUED_END and piece not in self.tags:
+            return False  # 周在|天门山…公园, 施一公在|…论坛: a preposition glued on the word before a name
         if len(piece) >= 2 and piece[0] in MODALS and piece not in self.tags:
             return False  # 要筑牢|黄河流域, 可经|钦州港: a modal and a verb jieba did not know
         return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words and piece[0] != "暨" \

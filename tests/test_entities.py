@@ -207,6 +207,19 @@ BLIND6_FLOORS = {"PERSON": 0.94, "ORG": 0.94, "GPE": 0.90, "LOC": 0.91, "FAC": 0
 # text: an eighth blind set will score lower. The floors sit a little below.
 BLIND7_FLOORS = {"PERSON": 0.88, "ORG": 0.93, "GPE": 0.88, "LOC": 0.82, "FAC": 0.81, "LAW": 0.95,
                  "EVENT": 0.87}
+
+# blind8.yaml: 425 sentences, 903 mentions, by an eighth writer who never saw the rules, written
+# while blind7's round ran. Scored once after that round (the honest figure for unseen text):
+# PERSON 0.868, ORG 0.888, GPE 0.902, LOC 0.852, FAC 0.745, LAW 0.962, EVENT 0.828 (pooled P 0.893,
+# R 0.841, F1 0.866). Its misses were then read for two general boundary fixes only, no names fed:
+# an unknown word ending in a glued preposition (施一公在|…论坛) opens no name, and a power line's
+# ends hold no function word (建设的|陇东至山东…工程). After them: PERSON 0.874, ORG 0.891, GPE
+# 0.902, LOC 0.852, FAC 0.755, LAW 0.962, EVENT 0.844 (F1 0.870). Left: facilities with no suffix
+# word (主席府, 首相官邸, 留园, 正阳门, 西夏陵, 500米口径球面射电望远镜), sports events named by a
+# cup or a nickname (苏迪曼杯, 村超), typhoons, a province before a scenic area (kept by the guide,
+# left out by this writer). FAC is under the bar on unseen text; the floors sit a little below.
+BLIND8_FLOORS = {"PERSON": 0.85, "ORG": 0.87, "GPE": 0.88, "LOC": 0.83, "FAC": 0.73, "LAW": 0.94,
+                 "EVENT": 0.82}
 BAR = 0.85  # the issue's bar, per label
 
 
@@ -218,7 +231,8 @@ BAR = 0.85  # the issue's bar, per label
                                               ("blind4.yaml", BLIND4_FLOORS),
                                               ("blind5.yaml", BLIND5_FLOORS),
                                               ("blind6.yaml", BLIND6_FLOORS),
-                                              ("blind7.yaml", BLIND7_FLOORS)])
+                                              ("blind7.yaml", BLIND7_FLOORS),
+                                              ("blind8.yaml", BLIND8_FLOORS)])
 def test_entity_labels_on_hand_written_sentences(pipe, name, floors):
     report, wrong = _scores(pipe, SPEC / name)
     assert set(LABELS) <= set(report), f"{name} must hold every label: {report}"
