@@ -36,7 +36,7 @@ from .kinds import (
 )
 from .normalize import normalize
 from .periods import DocDate, PeriodSpan, period_matcher_for
-from .quantities import Found, matcher_for
+from .quantities import Found, SpanIndex, matcher_for
 from .rules import load_rules
 
 SPANS_KEY = "quantities"
@@ -201,9 +201,9 @@ class KindComponent:
         hits = self.classifier.cue_hits(text, starts, ends)
         quantities = doc._.quantities or []
         # a cue word inside a mention (将近, 超) or a quoted name (“郑聚英才计划”) is not a cue
-        labels = [(t.start, t.end) for t in doc._.quantity_trace.traps if t.trap == "label"]
-        inside = _Covered([(q.start, q.end) for q in quantities] + labels)
-        hits = [h for h in hits if not inside(h.start)]
+        labels = [t for t in doc._.quantity_trace.traps if t.trap == "label"]
+        inside = SpanIndex([*quantities, *labels])
+        hits = [h for h in hits if inside.first_overlap(h.start, h.start + 1) is None]
         layout = doc._.layout or Layout(text)
         index = Hits(hits)
         passage = self.classifier.passage_scopes(layout, index)
@@ -230,24 +230,6 @@ class KindComponent:
         doc._.facts = facts
         doc._.statements = statements
         return doc
-
-
-class _Covered:
-    """Is an offset inside any of these spans? (merged once, then O(log n) per offset)"""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(spans):
-            if self.ends and start <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], end)
-            else:
-                self.starts.append(start)
-                self.ends.append(end)
-
-    def __call__(self, offset: int) -> bool:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return i >= 0 and offset < self.ends[i]
 
 
 OWNER_LABELS = {"GPE", "FAC"}  # what owns a figure: a place or a named facility or zone

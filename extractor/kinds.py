@@ -375,7 +375,7 @@ def _closed(text: str, clauses: list[Clause]) -> list[bool]:
     in a question mark? Each line and sentence end is looked up once."""
     out = []
     line, opens = -1, None  # the paragraph looked at last, and how its line opens
-    end = None  # the first sentence end at or after the last clause's end
+    end, question = -1, False  # the first sentence end at or after the last clause's end
     for clause in clauses:
         if clause.paragraph != line:
             line_start = text.rfind("\n", 0, clause.start) + 1
@@ -385,23 +385,11 @@ def _closed(text: str, clauses: list[Clause]) -> list[bool]:
         if opens is not None:
             out.append(opens == "heading")
             continue
-        if end is None or end.start() < clause.end:
-            end = SENTENCE_END.search(text, clause.end) or _NO_END
-        out.append(end.group() in ("？", "?"))
+        if end < clause.end:
+            m = SENTENCE_END.search(text, clause.end)
+            end, question = (m.start(), m.group() in "？?") if m else (len(text), False)
+        out.append(question)
     return out
-
-
-class _NoEnd:
-    """No sentence end left in the text."""
-
-    def start(self) -> float:
-        return float("inf")
-
-    def group(self) -> str:
-        return ""
-
-
-_NO_END = _NoEnd()
 
 
 def prevailing_kind(kinds: list[tuple[str, str]]) -> str | None:

@@ -69,12 +69,13 @@ class NormalizingTokenizer:
             self.vocab = create_vocab(self.vocab.lang, Chinese.Defaults)
         norm = normalize(text)
         words, spaces = words_and_spaces(list(filter(None, self.segment(norm))), norm)
+        offsets = token_offsets(words, spaces)
         if norm != text:  # same length: the words holding a changed character are sliced anew
-            words = _original_words(words, spaces, norm, text)
+            words = _original_words(words, offsets, norm, text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.zh_norm = norm
         doc._.zh_text = text
-        doc._.zh_offsets = token_offsets(words, spaces)
+        doc._.zh_offsets = offsets
         return doc
 
 
@@ -133,18 +134,18 @@ def words_and_spaces(tokens: list[str], text: str) -> tuple[list[str], list[bool
     return words, spaces
 
 
-def _original_words(words: list[str], spaces: list[bool], norm: str, text: str) -> list[str]:
+def _original_words(words: list[str], offsets: tuple[list[int], list[int]], norm: str, text: str
+                    ) -> list[str]:
     """The words as the original text writes them: only those holding a changed character are
     sliced anew, unless changes are many (a traditional or full-width text): then all of them."""
-    ends = list(accumulate(map(add, map(len, words), spaces)))
+    starts, ends = offsets
     changed = list(islice(_changed(norm, text, 0, len(text)), len(words) // 8 + 1))
     if len(changed) > len(words) // 8:
-        return [text[end - len(w) - sp : end - sp] for w, sp, end in zip(words, spaces, ends)]
+        return [text[a:b] for a, b in zip(starts, ends)]
     words = list(words)
     for pos in changed:
-        k = bisect_right(ends, pos)
-        start = ends[k] - spaces[k] - len(words[k])
-        words[k] = text[start : start + len(words[k])]
+        k = bisect_right(starts, pos) - 1  # the word, or the one whose trailing space holds pos
+        words[k] = text[starts[k] : ends[k]]
     return words
 
 
