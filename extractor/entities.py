@@ -148,6 +148,7 @@ class SuffixRule(_Model):
     words: list[str] = Field(min_length=1)
     tail_only: bool = False  # a suffix only as the end of a longer word (黄鹤楼), never a word alone
     not_before: list[str] = []  # text right after the suffix that makes it no name (地区|生产总值)
+    only_before: list[str] = []  # if set, the suffix names something only before one of these (…杯|决赛)
     needs_proper: bool = True  # False: a statute's word names it alone (民营经济促进法, 地方组织法)
     place_not_proper: bool = False  # True: a place and the word are no name (邯郸钢铁, 上海汽车)
     generic_ok: bool = False  # True: 国家, 全国 … or 省, 市 … head a name (国家铁路局, 市财政局)
@@ -170,6 +171,7 @@ class PatternRule(_Model):
     extend_left: list[Label] = []  # a gazetteer name of these labels right before belongs to it
     each_char: bool = False  # True: every character of the name is a name of its own (中|越两国)
     requires: list[str] = []  # the pattern runs only on a text holding one of these (团队, 某): fast
+    in_quotes: bool = False  # True: the name stands in quotes by design (台风“山竹”), no slogan
     examples: list[EntityExample] = []
     not_: list[str] = Field(default=[], alias="not")
     note: str | None = None
@@ -421,6 +423,7 @@ class EntityMatcher:
         self.suffixes = Automaton()
         self.suffix_words: dict[str, tuple[str, str, bool]] = {}
         self.not_before: dict[str, tuple[str, ...]] = {}
+        self.only_before: dict[str, tuple[str, ...]] = {}
         self.generic_ok = {r.id for r in rules.suffixes if r.generic_ok}
         self.strict = {r.id for r in rules.suffixes if r.strict}
         self.max_pieces = {r.id: r.max_pieces for r in rules.suffixes}
@@ -443,6 +446,8 @@ class EntityMatcher:
             for word in rule.words:
                 self.suffix_words[word] = (rule.label, rule.id, rule.tail_only)
             self.not_before[rule.id] = tuple(rule.not_before)
+            if rule.only_before:
+                self.only_before[rule.id] = tuple(rule.only_before)
             if not rule.needs_proper:
                 self.free.add(rule.id)
             if rule.place_not_proper:
@@ -455,6 +460,7 @@ class EntityMatcher:
         slots = _slots({key: list(getattr(rules, key)) if key != "foreign_chars" else [rules.foreign_chars]
                         for key in ("titles", "post_titles", "surnames", "foreign_chars", "follow")})
         self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
+        self.quoted_rules = frozenset(p.id for p in rules.patterns if p.in_quotes)
         # patterns whose every match starts with a title, or follows one of a few words, run only
         # there (fast), not at every character
         plain = [p for p in rules.patterns if not _top_level_or(p.pattern)]
@@ -635,7 +641,7 @@ class EntityMatcher:
             inside = bytearray(len(text))
             for a, b in quotes:
                 inside[a + 1 : b - 1] = b"\x01" * (b - a - 2)
-            kept = [e for e in kept if not all(inside[e.start : e.end])]
+            kept = [e for e in kept if not all(inside[e.start : e.end]) or e.rule in self.quoted_rules]
         if SESSION_START.search(text):
             kept = _body_sessions(text, kept)
         if titles and "、" in text:
@@ -1046,6 +1052,8 @@ class EntityMatcher:
                     continue
             if text.startswith(self.not_before.get(rule, ()), end):  # () matches nothing
                 continue
+            if rule in self.only_before and not text.startswith(self.only_before[rule], end):
+                continue  # 奖杯, 一杯: a cup is an event only before a word of a match (…杯|决赛)
             if label == "ORG" and text.startswith("书记", end) \
                     and text.endswith(COMPANY_WORDS, 0, end - length):
                 continue  # 汾酒集团有限责任公司|党委书记: the company, and a title
@@ -1092,6 +1100,10 @@ class EntityMatcher:
                 prev = text[tokens[i - 1][0] : tokens[i - 1][1]] if i > 0 and tokens[i - 1][1] == s else ""
                 if te == end and prev in self.loc_terms and prev[-1] not in "江河湖山":
                     out.append(Entity(tokens[i - 1][0], end, label, rule))  # 湟水|河: a river's full name
+                elif te == end and label == "FAC" and 2 <= len(prev) <= 4 \
+                        and self.tags.get(prev) in ("ns", "nz") and not any(known[s - len(prev) : s]) \
+                        and prev not in self.places and HAN.fullmatch(prev):
+                    out.append(Entity(s - len(prev), end, label, rule))  # 明孝|陵: a proper noun and the word
                 continue
             j = i - 1
             station = text[end - 1] == "站"
