@@ -91,7 +91,7 @@ PEOPLES = regex.compile(r"^(\p{Han}{2,4}?)(?:土家族|布依族|哈尼族|傈�
 # T5航站楼, 改扩建工程新航站楼, 东站|综合交通枢纽: a terminal or a hub after a facility is a part of it
 PHASE = regex.compile(r"(?:(?:自动化|智能化|数字化|改扩建|扩建|改建|新建|迁建|续建|改造|提质|新"
                       r"|保护|修缮|主体|示范|[一二三四五六七八九十\d]+期)+"
-                      r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}航站楼"
+                      r"(?:工程|项目|航站楼|院区|码头)?|航站区(?:工程|项目)?|[A-Z]\d{1,2}[A-Z]?航站楼|[东南西北]航站楼"
                       r"|(?:综合)?(?:交通)?枢纽(?:工程|项目)?)+")
 # 黄河|上游|龙羊峡水电站, 雅鲁藏布江|下游|水电工程: a direction after a river ends a facility's name
 DIRECTIONS = frozenset({"上游", "中游", "下游", "上中游", "中下游", "干流", "干线", "沿岸", "两岸"})
@@ -875,9 +875,17 @@ class EntityMatcher:
         return 2 <= len(run) <= 3 and run not in self.tags and len(set(run)) == len(run) \
             and bool(HAN.fullmatch(run)) and not any(self.tags.get(c, "-")[:1] in "abmq" for c in run)
 
+    def _line_name(self, text: str, piece: tuple[int, int], end: int) -> bool:
+        """蒙内|铁路: a line's short name of two characters jieba does not know (its ends' short forms)."""
+        word = text[piece[0] : piece[1]]
+        return len(word) == 2 and text.endswith(LINE_WORDS, 0, end) and word not in self.tags \
+            and bool(HAN.fullmatch(word))
+
     def _phase_cut(self, text: str, start: int, end: int) -> int:
+        part = text.endswith("片区", 0, end)  # 大熊猫国家公园|四川片区: a province's part of a park
         for k in range(start + 2, end - 1):
-            if text.endswith(self.fac_words, start, k) and PHASE.fullmatch(text, k, end):
+            if text.endswith(self.fac_words, start, k) and (PHASE.fullmatch(text, k, end) or (
+                    part and text.endswith("公园", start, k) and text[k : end - 2] in self.places)):
                 return k
         return end
 
@@ -1020,9 +1028,14 @@ class EntityMatcher:
                 if level != "province":
                     return start
                 nxt = self._division_at(text, start + k, end, False)
-                if not nxt or self.div_level.get(text[start + k : start + k + nxt]) != "city":
-                    return start
-                return start + k
+                if nxt and self.div_level.get(text[start + k : start + k + nxt]) == "city":
+                    return start + k
+                # 江西|婺源篁岭景区, 新疆|伊犁那拉提景区: a county's or prefecture's short form after it
+                at = start + k
+                if any(text[at : at + n] in self.places and self.div_level.get(text[at : at + n]) is None
+                       for n in (2, 3) if at + n < end):
+                    return at
+                return start
             rest = start + k
             nxt = self._division_at(text, rest, end, False)
             if nxt and self.div_level.get(text[rest : rest + nxt]) != level:
@@ -1226,7 +1239,8 @@ class EntityMatcher:
                     and (len(pieces) > 2 or text[pieces[1][0] : pieces[1][1]] in self.places):
                 pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: the district is its own name
             if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
-                    and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known) \
+                    and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known)
+                         or self._line_name(text, pieces[1], end)) \
                     and text[pieces[1][0] : pieces[1][1]] not in self.places:
                 pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
             if label in ("GPE", "ORG") and rule not in self.towns and len(pieces) > 1 \
@@ -1296,9 +1310,7 @@ class EntityMatcher:
                              and self.tags.get(text[ts:te]) == "nt") \
                     and not (label == "FAC" and words[0] in self.after_parent and rule not in self.strict) \
                     and not (rule not in self.strict and self._cut_name(words)) \
-                    and not (label == "FAC" and len(words) == 1 and len(words[0]) == 2
-                             and text.endswith(LINE_WORDS, 0, end) and words[0] not in self.tags
-                             and HAN.fullmatch(words[0])) \
+                    and not (label == "FAC" and len(words) == 1 and self._line_name(text, pieces[0], end)) \
                     and not (label == "ORG" and COMPANY_BRACKET.search(text, start, end)):
                 generic = [w for w in words if w in self.rules.generic_heads]
                 heads = rule in self.generic_ok
