@@ -460,6 +460,9 @@ class EntityMatcher:
         slots = _slots({key: list(getattr(rules, key)) if key != "foreign_chars" else [rules.foreign_chars]
                         for key in ("titles", "post_titles", "surnames", "foreign_chars", "follow")})
         self.patterns = [(p, regex.compile(_fill(p.pattern, slots))) for p in rules.patterns]
+        # a pattern's required words as one search (one call per text, not one per word)
+        self.requires = {p.id: re.compile("|".join(map(re.escape, p.requires))).search
+                         for p in rules.patterns if p.requires}
         self.quoted_rules = frozenset(p.id for p in rules.patterns if p.in_quotes)
         # patterns whose every match starts with a title, or follows one of a few words, run only
         # there (fast), not at every character
@@ -549,8 +552,9 @@ class EntityMatcher:
         single: set[int] = set()  # one-character names (来郑): no part of a longer built name
         titles = list(self.title_automaton.iter(text))  # (last character, length) of every title
         title_starts = sorted({last + 1 - length for last, length in titles})
+        requires = self.requires
         for rule, pattern in self.patterns:
-            if rule.requires and not any(w in text for w in rule.requires):
+            if rule.requires and not requires[rule.id](text):
                 continue
             if rule.id == LIST_RULE:
                 matches = self._list_matches(pattern, text)
