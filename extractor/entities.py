@@ -479,7 +479,7 @@ class EntityMatcher:
         self.title_words = frozenset(rules.titles)
         single = "".join(s for s in rules.surnames if len(s) != 2)
         # where a sentence opens with a one-character surname and two more characters (_lead_persons)
-        name = rf"[{single}]\p{{Han}}{{2}}(?:、[{single}]\p{{Han}}{{2}})*(?:{_alternation(LEAD_PERSON_NEXT)})"
+        name = rf"[{single}]\p{{Han}}{{1,2}}(?:[、和][{single}]\p{{Han}}{{1,2}})*(?:{_alternation(LEAD_PERSON_NEXT)})"
         name = name.replace(r"\p{Han}", "[\u3400-\u9fff]")  # the standard re scans this faster
         self.lead_person_re = re.compile(rf"[。！？；，\n]{name}" if single else "(?!)")
         self.lead_person_at0 = re.compile(name if single else "(?!)")
@@ -728,8 +728,9 @@ class EntityMatcher:
         return out
 
     def _lead_persons(self, text: str, tokens: list[tuple[int, int]]) -> list[tuple[Entity, int]]:
-        """郑钦文|在…, 孙颖莎|、|王楚钦|在…: at the start of a sentence, a three-character word jieba
-        does not know that starts with a surname, before a word that follows a name (or a list of them)."""
+        """郑钦文|在…, 孙颖莎|、|王楚钦|在…, 王毅|表示: at the start of a sentence, a word of two or three
+        characters jieba does not know that starts with a surname, before a word that follows a name
+        (or a list of them joined by 、 or 和)."""
         out = []
         heads = [m.start() + 1 for m in self.lead_person_re.finditer(text)]
         if self.lead_person_at0.match(text):
@@ -742,19 +743,19 @@ class EntityMatcher:
                 while j < len(tokens):
                     x, y = tokens[j]
                     name = text[x:y]
-                    if y - x != 3 or name in self.tags or not HAN.fullmatch(name) \
+                    if not 2 <= y - x <= 3 or name in self.tags or not HAN.fullmatch(name) \
                             or not self.surname_re.match(name) or len(self.surname_re.match(name)[0]) != 1 \
                             or name in self.places or not self._person_ok(name):
                         break
                     run.append((x, y))
-                    if j + 1 < len(tokens) and text[tokens[j + 1][0] : tokens[j + 1][1]] == "、":
+                    if j + 1 < len(tokens) and text[tokens[j + 1][0] : tokens[j + 1][1]] in ("、", "和"):
                         j += 2
                         continue
                     j += 1
                     break
                 else:
                     run = []
-                if run and j < len(tokens) and text[tokens[j - 1][1] : tokens[j - 1][1] + 1] != "、" \
+                if run and j < len(tokens) and text[tokens[j - 1][1] : tokens[j - 1][1] + 1] not in "、和" \
                         and text[tokens[j][0] : tokens[j][1]] in LEAD_PERSON_NEXT:
                     out += [(Entity(x, y, "PERSON", "person.lead"), 1) for x, y in run]
         return out
