@@ -478,8 +478,9 @@ class EntityMatcher:
         self.verb_re = regex.compile("|".join(regex.escape(v) for v in verbs) or "(?!)")
         self.title_words = frozenset(rules.titles)
         single = "".join(s for s in rules.surnames if len(s) != 2)
-        # where a sentence opens with a one-character surname and two more characters (_lead_persons)
-        name = rf"[{single}]\p{{Han}}{{1,2}}(?:[、和][{single}]\p{{Han}}{{1,2}})*(?:{_alternation(LEAD_PERSON_NEXT)})"
+        # where a sentence opens with a one-character surname and one or two more characters (_lead_persons)
+        one = rf"[{single}]\p{{Han}}{{1,2}}"
+        name = rf"{one}(?:[、和]{one})*(?:{_alternation(LEAD_PERSON_NEXT)})"
         name = name.replace(r"\p{Han}", "[\u3400-\u9fff]")  # the standard re scans this faster
         self.lead_person_re = re.compile(rf"[。！？；，\n]{name}" if single else "(?!)")
         self.lead_person_at0 = re.compile(name if single else "(?!)")
