@@ -785,6 +785,11 @@ class EntityMatcher:
                         and self.tags.get(text[b], "n") in ("n", "ng", "nr", "a", "ag") \
                         and self._follows(text, tokens, k + 2) and text[b : b + 1] not in self.stop_words:
                     b += 1  # 副教授|任梓|萱|参与: the name's last character jieba cut off
+                elif len(name) == 2 and k + 1 < len(tokens) and tokens[k + 1][0] == b \
+                        and tokens[k + 1][1] - b == 2 and self._follows(text, tokens, k + 2) \
+                        and all(c in self.rules.foreign_chars for c in text[b : b + 2]) \
+                        and self.tags.get(text[b : b + 2], "nr")[:2] == "nr":
+                    b += 2  # 主席|冯德|莱恩|当天: a transliterated name jieba cut in two
                 out.append((Entity(a, b, "PERSON", "person.title"), 1))
                 continue
             # 市长|张|文县, 秘书|周|建华: a one-character surname and the given name jieba cut off
@@ -831,6 +836,8 @@ class EntityMatcher:
     def _person_ok(self, name: str) -> bool:
         if PERSON_NOT.search(name) or name[-1] in "了着过":
             return False  # 和省长, 和市委: a title or a body, no name
+        if name[1:] in self.countries:
+            return False  # 应|法国|总统: a verb and a country, no name
         # 和 is a surname only before a given name jieba does not know as a word (和良辉, not 和专家)
         return not name.startswith("和") or self.tags.get(name[1:], "nr")[:2] == "nr"
 
