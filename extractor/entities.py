@@ -1058,12 +1058,10 @@ class EntityMatcher:
                 return rest  # 上海市|浦东新区, 武汉市|东湖新技术开发区: the zone is its own name
             return start
 
-    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
-                      ends: set[int], known: bytearray, single: set[int],
-                      fac_inside: dict[int, int] | None = None) -> list[Entity]:
-        """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
-        if not tokens:
-            return []
+    def _suffix_ends(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
+                     ends: set[int]) -> dict[int, tuple[int, str, str, bool]]:
+        """Where a suffix word ends a name's candidate, the longest suffix there (length, label, rule,
+        tail_only); a suffix inside a token only before a title or a glued function word."""
         best: dict[int, tuple[int, str, str, bool]] = {}  # suffix end -> the longest suffix there
         for end_index, (length, label, rule, tail_only) in self.suffixes.iter(text):
             end = end_index + 1
@@ -1085,6 +1083,176 @@ class EntityMatcher:
                 continue  # 汾酒集团有限责任公司|党委书记: the company, and a title
             if end not in best or best[end][0] < length:
                 best[end] = (length, label, rule, tail_only)
+        return best
+
+    def _walk_back(self, text: str, tokens: list[tuple[int, int]], known: bytearray, single: set[int],
+                   ends: set[int], i: int, s: int, end: int, label: str, rule: str,
+                   pieces: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], bool]:
+        """The words of a name before its suffix word, right to left, up to a stop (a verb, a function
+        word, a parent body, a direction, a company, a bracket, …); and whether a company's full name
+        ended the walk."""
+        ts, te = tokens[i]
+        j = i - 1
+        station = text[end - 1] == "站"
+        company = False
+        first = pieces[0][0] if pieces else s
+        chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
+        limit = self.max_pieces.get(rule, 8)
+        if label == "LAW" and pieces and text[ts:te] in self.org_terms \
+                and not text.startswith(LEVEL_WORDS[1:], ts):
+            limit = 0  # 作|最高人民法院|工作报告: a body's report starts at the body
+        while j >= 0 and len(pieces) < limit:
+            ps, pe = tokens[j]
+            # 来郑|… stops a name; 在苏州|… (苏 of 苏州, a longer gazetteer name) does not
+            lone = ps in single and not any(known[ps + 1 : pe])
+            if pe != first or lone or (label == "ORG" and rule not in self.sub_units
+                                       and self._parent(pieces, known, text)
+                                       and not text.endswith(COMPANY_WORDS, 0, end)):
+                break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
+            if rule in self.towns and text[ps:pe] in self.places:
+                break  # 通山县|九宫山镇: the county is a name of its own
+            if label == "FAC" and text.endswith("流域", ps, pe):
+                break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
+            piece = text[ps:pe]
+            if label == "FAC" and (piece in DIRECTIONS or (station and (piece.endswith(LINE_WORDS)
+                                                                        or (piece in self.loc_terms
+                                                                            and pieces)))):
+                break  # 黄河|上游|…水电站, 渝昆高铁|重庆西站, 鄱阳湖|星子站: each its own name
+            if station and piece.endswith(self.event_words):
+                pieces = []
+                break  # 滑雪世界杯|美国站: a leg of an event, no facility
+            if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
+                company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
+                break
+            if label == "FAC" and piece[-1] in "团司" and piece.endswith(COMPANY_WORDS):
+                break  # 中国广核集团|台山核电站: the company that runs a facility is its own name
+            if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
+                    and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
+                break  # 做|大|做|强|宝鸡高新区, 守护|好|赤水河流域: a verb's complement
+            if piece in ("(", "（") and not any(text[a:b] in (")", "）") for a, b in pieces):
+                break  # (中国·郑州)|国际合作…中心: an unclosed bracket ends the name
+            if piece in (")", "）") and not OPEN_BRACKET.search(text[max(0, ps - 9) : ps]):
+                break  # (记者 赵婷婷)|瑞丽口岸: a bracket closed before the name ends it
+            if piece[:1] in "—-" and DASHES.fullmatch(piece):  # the regex only where it may match
+                break  # 跨境电商企业——致欧科技
+            if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
+                open_at = text.rfind("“", max(0, ps - 12), ps)
+                if open_at < 0 or not QUOTED.fullmatch(text, open_at + 1, ps):
+                    break
+                pieces.insert(0, (open_at, pe))
+                first = open_at
+                while j >= 0 and tokens[j][0] > open_at:
+                    j -= 1
+                if j >= 0 and tokens[j][0] == open_at:
+                    j -= 1
+                continue
+            if piece in self.rules.joiners and label in ("ORG", "LAW", "EVENT") and pieces and j > 0:
+                before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
+                fits = self._piece_ok(before) or before in self.rules.name_verbs  # 发展|和|改革|委员会
+                if tokens[j - 1][1] == ps and fits and before not in self.places \
+                        and HAN.fullmatch(before) \
+                        and (not before.endswith(self.joiner_stop) or before in self.rules.name_verbs):
+                    pieces.insert(0, (ps, pe))
+                    first = ps
+                    j -= 1
+                    continue
+                break
+            if (chain or rule in self.sub_units) and piece in self.rules.name_verbs \
+                    and label in ("ORG", "EVENT"):
+                pieces.insert(0, (ps, pe))
+                first = ps
+                j -= 1
+                continue
+            chain = False
+            if label == "ORG" and ORDINAL_PIECE.fullmatch(piece) and not pieces \
+                    and (run := ORDINAL_RUN.search(text, max(0, pe - 8), pe)) and run.start() in ends:
+                pieces.insert(0, (run.start(), pe))  # 中国船舶集团|第七|〇|三|研究所
+                first = run.start()
+                while j >= 0 and tokens[j][0] >= run.start():
+                    j -= 1
+                continue
+            if label == "ORG" and ORDINAL.fullmatch(piece):
+                pieces.insert(0, (ps, pe))  # 曲靖市|第一|中学
+                first = ps
+                j -= 1
+                continue
+            fits = self._law_piece if label == "LAW" else self._piece_ok
+            if label == "FAC" and not pieces and piece in self.after_parent and HAN.fullmatch(piece):
+                pieces.insert(0, (ps, pe))  # 三门|核电站: a county's name before a facility
+                first = ps
+                j -= 1
+                continue
+            if label == "EVENT" and not pieces and piece in self.title_words and pe == s:
+                pieces.insert(0, (ps, pe))  # 第二十一次|院士|大会: the members who meet
+                first = ps
+                j -= 1
+                continue
+            if not fits(piece, ps, known):
+                break
+            pieces.insert(0, (ps, pe))
+            first = ps
+            j -= 1
+        return pieces, company
+
+    def _place_boundaries(self, text: str, known: bytearray, pieces: list[tuple[int, int]], label: str,
+                          rule: str, end: int) -> list[tuple[int, int]] | None:
+        """A place before a name that is a name of its own (a district, a country, a city, a prefecture)
+        is cut off, and so is a project before a facility; None: no name (欧洲|工厂)."""
+        if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.counties \
+                and (len(pieces) > 2 or text[pieces[1][0] : pieces[1][1]] in self.places):
+            pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: the district is its own name
+        if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
+                and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known)
+                     or self._line_name(text, pieces[1], end)) \
+                and text[pieces[1][0] : pieces[1][1]] not in self.places:
+            pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
+        if label in ("GPE", "ORG") and rule not in self.towns and len(pieces) > 1 \
+                and text[pieces[0][0] : pieces[0][1]] in self.places \
+                and text[pieces[0][1] - 1] in "市省" \
+                and text[pieces[1][0] : pieces[1][1]] not in self.places \
+                and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True)
+                     if label == "GPE" else text[pieces[1][1] - 1] in "镇乡" and len(pieces) == 2):
+            pieces.pop(0)  # 东莞市|松山湖|…开发区, 常熟市|海虞镇|党委: the city is its own name
+        if label == "LOC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.places \
+                and text[pieces[1][0] : pieces[1][1]] not in self.places \
+                and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True):
+            pieces.pop(0)  # 大理州|洱海|流域: the prefecture before a lake's basin is its own name
+        if label == "FAC" and len(pieces) == 1 and text[pieces[0][0] : pieces[0][1]] in self.loc_terms \
+                and text.endswith("工厂", 0, end):
+            return None  # 欧洲|工厂: a region's works, no name
+        if label == "FAC" and len(pieces) > 1:  # 控制性工程|色季拉山|隧道: the tunnel alone
+            inner = [k for k, (a, b) in enumerate(pieces[:-1]) if text[a:b] in INNER_PHASE]
+            if inner:
+                pieces = pieces[inner[-1] + 1 :]
+        return pieces
+
+    def _event_part(self, text: str, words: list[str], label: str, rule: str, end: int,
+                    edition: regex.Match | None) -> bool:
+        """The event word names a part or a meeting of something named before it (a local body's
+        meeting, a final of a named event, a press conference of a games, a society's yearly meeting)."""
+        if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
+                and words[0][0] in "省市区县州" and len(words[0]) <= 3:
+            return True  # 省政府|常务会议: a local body's meeting is no named event
+        if label == "EVENT" and text.endswith(SUB_EVENTS, 0, end) \
+                and any(w.endswith(self.event_words) for w in words):
+            return True  # 世界女排联赛|总决赛, …电影节|金爵奖|颁奖典礼: a part of a named event
+        if rule in self.needs_edition and len(words) >= 2 \
+                and any(w.endswith(self.event_words) for w in words[:-1]):
+            return True  # 第十五届全运会|新闻|发布会: the event is named at its own word, not at 会
+        if label == "EVENT" and len(words) >= 2 and words[-1] in EVENT_TAIL \
+                and words[-2].endswith(self.event_words):
+            return True  # 第十九届亚运会|总结|大会: the event's own name is built at its word
+        # 新加坡中资企业协会|年会: the society is named, not its yearly meeting
+        return label == "EVENT" and text.endswith("年会", 0, end) and words[-1].endswith(SOCIETY_WORDS) \
+            and not edition
+
+    def _suffix_names(self, text: str, tokens: list[tuple[int, int]], starts: list[int],
+                      ends: set[int], known: bytearray, single: set[int],
+                      fac_inside: dict[int, int] | None = None) -> list[Entity]:
+        """推动|中原|科技城|建设 -> 中原科技城: tokens before a suffix, up to a stop word."""
+        if not tokens:
+            return []
+        best = self._suffix_ends(text, tokens, starts, ends)
         out = []
         for end, (length, label, rule, tail_only) in best.items():
             s = end - length
@@ -1131,106 +1299,8 @@ class EntityMatcher:
                         and prev not in self.places and HAN.fullmatch(prev):
                     out.append(Entity(s - len(prev), end, label, rule))  # 明孝|陵: a proper noun and the word
                 continue
-            j = i - 1
-            station = text[end - 1] == "站"
-            company = False
-            first = pieces[0][0] if pieces else s
-            chain = not pieces  # 市|投资|促进|局: verbs of a body's name stand right before its word
-            limit = self.max_pieces.get(rule, 8)
-            if label == "LAW" and pieces and text[ts:te] in self.org_terms \
-                    and not text.startswith(LEVEL_WORDS[1:], ts):
-                limit = 0  # 作|最高人民法院|工作报告: a body's report starts at the body
-            while j >= 0 and len(pieces) < limit:
-                ps, pe = tokens[j]
-                # 来郑|… stops a name; 在苏州|… (苏 of 苏州, a longer gazetteer name) does not
-                lone = ps in single and not any(known[ps + 1 : pe])
-                if pe != first or lone or (label == "ORG" and rule not in self.sub_units
-                                           and self._parent(pieces, known, text)
-                                           and not text.endswith(COMPANY_WORDS, 0, end)):
-                    break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
-                if rule in self.towns and text[ps:pe] in self.places:
-                    break  # 通山县|九宫山镇: the county is a name of its own
-                if label == "FAC" and text.endswith("流域", ps, pe):
-                    break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
-                piece = text[ps:pe]
-                if label == "FAC" and (piece in DIRECTIONS or (station and (piece.endswith(LINE_WORDS)
-                                                                            or (piece in self.loc_terms
-                                                                                and pieces)))):
-                    break  # 黄河|上游|…水电站, 渝昆高铁|重庆西站, 鄱阳湖|星子站: each its own name
-                if station and piece.endswith(self.event_words):
-                    pieces = []
-                    break  # 滑雪世界杯|美国站: a leg of an event, no facility
-                if label in ("ORG", "FAC") and pieces and piece.endswith(COMPANY_ENDS):
-                    company = True  # 潍柴动力股份有限公司|控股股东|潍柴…: one company ends, another starts
-                    break
-                if label == "FAC" and piece[-1] in "团司" and piece.endswith(COMPANY_WORDS):
-                    break  # 中国广核集团|台山核电站: the company that runs a facility is its own name
-                if len(piece) == 1 and piece in COMPLEMENTS and j > 0 and not known[ps] \
-                        and self.tags.get(text[tokens[j - 1][0] : tokens[j - 1][1]]) == "v":
-                    break  # 做|大|做|强|宝鸡高新区, 守护|好|赤水河流域: a verb's complement
-                if piece in ("(", "（") and not any(text[a:b] in (")", "）") for a, b in pieces):
-                    break  # (中国·郑州)|国际合作…中心: an unclosed bracket ends the name
-                if piece in (")", "）") and not OPEN_BRACKET.search(text[max(0, ps - 9) : ps]):
-                    break  # (记者 赵婷婷)|瑞丽口岸: a bracket closed before the name ends it
-                if piece[:1] in "—-" and DASHES.fullmatch(piece):  # the regex only where it may match
-                    break  # 跨境电商企业——致欧科技
-                if piece == "”" and label in ("EVENT", "LAW"):  # “郑创汇”国际创新创业大赛
-                    open_at = text.rfind("“", max(0, ps - 12), ps)
-                    if open_at < 0 or not QUOTED.fullmatch(text, open_at + 1, ps):
-                        break
-                    pieces.insert(0, (open_at, pe))
-                    first = open_at
-                    while j >= 0 and tokens[j][0] > open_at:
-                        j -= 1
-                    if j >= 0 and tokens[j][0] == open_at:
-                        j -= 1
-                    continue
-                if piece in self.rules.joiners and label in ("ORG", "LAW", "EVENT") and pieces and j > 0:
-                    before = text[tokens[j - 1][0] : tokens[j - 1][1]]  # 工业|和|信息化|厅, not 大学和大学
-                    fits = self._piece_ok(before) or before in self.rules.name_verbs  # 发展|和|改革|委员会
-                    if tokens[j - 1][1] == ps and fits and before not in self.places \
-                            and HAN.fullmatch(before) \
-                            and (not before.endswith(self.joiner_stop) or before in self.rules.name_verbs):
-                        pieces.insert(0, (ps, pe))
-                        first = ps
-                        j -= 1
-                        continue
-                    break
-                if (chain or rule in self.sub_units) and piece in self.rules.name_verbs \
-                        and label in ("ORG", "EVENT"):
-                    pieces.insert(0, (ps, pe))
-                    first = ps
-                    j -= 1
-                    continue
-                chain = False
-                if label == "ORG" and ORDINAL_PIECE.fullmatch(piece) and not pieces \
-                        and (run := ORDINAL_RUN.search(text, max(0, pe - 8), pe)) and run.start() in ends:
-                    pieces.insert(0, (run.start(), pe))  # 中国船舶集团|第七|〇|三|研究所
-                    first = run.start()
-                    while j >= 0 and tokens[j][0] >= run.start():
-                        j -= 1
-                    continue
-                if label == "ORG" and ORDINAL.fullmatch(piece):
-                    pieces.insert(0, (ps, pe))  # 曲靖市|第一|中学
-                    first = ps
-                    j -= 1
-                    continue
-                fits = self._law_piece if label == "LAW" else self._piece_ok
-                if label == "FAC" and not pieces and piece in self.after_parent and HAN.fullmatch(piece):
-                    pieces.insert(0, (ps, pe))  # 三门|核电站: a county's name before a facility
-                    first = ps
-                    j -= 1
-                    continue
-                if label == "EVENT" and not pieces and piece in self.title_words and pe == s:
-                    pieces.insert(0, (ps, pe))  # 第二十一次|院士|大会: the members who meet
-                    first = ps
-                    j -= 1
-                    continue
-                if not fits(piece, ps, known):
-                    break
-                pieces.insert(0, (ps, pe))
-                first = ps
-                j -= 1
+            pieces, company = self._walk_back(text, tokens, known, single, ends, i, s, end, label, rule,
+                                              pieces)
             # 收到|国家药品监督管理局, 拟|收购|天士力…: a name does not start with a verb
             while len(pieces) > 1 and label != "LAW" and self._lead_verb(text, pieces[0], known, company):
                 pieces.pop(0)
@@ -1248,48 +1318,13 @@ class EntityMatcher:
                 if edition and length >= 3:  # 第19届亚运会: the edition and the event's word
                     out.append(Entity(self._host(text, edition), end, label, rule))
                 continue  # a bare suffix (实验室, 机场) names nothing
-            if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.counties \
-                    and (len(pieces) > 2 or text[pieces[1][0] : pieces[1][1]] in self.places):
-                pieces.pop(0)  # 海淀区|中关村科学城, 柯桥区|中国|轻纺城: the district is its own name
-            if label == "FAC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.countries \
-                    and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known)
-                         or self._line_name(text, pieces[1], end)) \
-                    and text[pieces[1][0] : pieces[1][1]] not in self.places:
-                pieces.pop(0)  # 哈萨克斯坦|拉伊吉尔|金矿: the country before a named facility is its own name
-            if label in ("GPE", "ORG") and rule not in self.towns and len(pieces) > 1 \
-                    and text[pieces[0][0] : pieces[0][1]] in self.places \
-                    and text[pieces[0][1] - 1] in "市省" \
-                    and text[pieces[1][0] : pieces[1][1]] not in self.places \
-                    and (self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True)
-                         if label == "GPE" else text[pieces[1][1] - 1] in "镇乡" and len(pieces) == 2):
-                pieces.pop(0)  # 东莞市|松山湖|…开发区, 常熟市|海虞镇|党委: the city is its own name
-            if label == "LOC" and len(pieces) > 1 and text[pieces[0][0] : pieces[0][1]] in self.places \
-                    and text[pieces[1][0] : pieces[1][1]] not in self.places \
-                    and self._proper(text[pieces[1][0] : pieces[1][1]], pieces[1][0], known, True):
-                pieces.pop(0)  # 大理州|洱海|流域: the prefecture before a lake's basin is its own name
-            if label == "FAC" and len(pieces) == 1 and text[pieces[0][0] : pieces[0][1]] in self.loc_terms \
-                    and text.endswith("工厂", 0, end):
-                continue  # 欧洲|工厂: a region's works, no name
-            if label == "FAC" and len(pieces) > 1:  # 控制性工程|色季拉山|隧道: the tunnel alone
-                inner = [k for k, (a, b) in enumerate(pieces[:-1]) if text[a:b] in INNER_PHASE]
-                if inner:
-                    pieces = pieces[inner[-1] + 1 :]
+            pieces = self._place_boundaries(text, known, pieces, label, rule, end)
+            if pieces is None:
+                continue
             words = [text[a:b] for a, b in pieces]
-            if label == "EVENT" and len(words) == 1 and words[0] in self.org_terms \
-                    and words[0][0] in "省市区县州" and len(words[0]) <= 3:
-                continue  # 省政府|常务会议: a local body's meeting is no named event
-            if label == "EVENT" and text.endswith(SUB_EVENTS, 0, end) \
-                    and any(w.endswith(self.event_words) for w in words):
-                continue  # 世界女排联赛|总决赛, …电影节|金爵奖|颁奖典礼: a part of a named event
-            if rule in self.needs_edition and len(words) >= 2 \
-                    and any(w.endswith(self.event_words) for w in words[:-1]):
-                continue  # 第十五届全运会|新闻|发布会: the event is named at its own word, not at 会
-            if label == "EVENT" and len(words) >= 2 and words[-1] in EVENT_TAIL \
-                    and words[-2].endswith(self.event_words):
-                continue  # 第十九届亚运会|总结|大会: the event's own name is built at its word
-            if label == "EVENT" and text.endswith("年会", 0, end) and words[-1].endswith(SOCIETY_WORDS) \
-                    and not edition:
-                continue  # 新加坡中资企业协会|年会: the society is named, not its yearly meeting
+            if (label == "EVENT" or rule in self.needs_edition) \
+                    and self._event_part(text, words, label, rule, end, edition):
+                continue
             start = pieces[0][0]
             glued_lead = False
             if text[start] in "年月日天" and start and (text[start - 1].isdigit() or text[start - 1] in "个半"
