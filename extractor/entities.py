@@ -106,6 +106,9 @@ PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七�
                         "ABCDEFGHIJKLMNOPQRSTUVWXYZ")  # where a PHASE match may start
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
+TITLED_BODIES = (*COMPANY_WORDS, "大学", "学院")  # …大学|党委书记: the school, and a title after it
+ASKING = frozenset("请让派令")  # 请|国家…委: a one-character verb of asking before a name
+PREPOSITIONS = "对把被给"  # 对原|省政协: a preposition glued on a word jieba does not know
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
 COMPLEMENTS = "好大强优实牢稳足全深细"  # 守护|好, 做|大|做|强: an adjective completing the verb before it
 MODALS = "要可应需须已再也都还就才并又均仍"  # 要筑牢, 可经: a modal or adverb opening a cut
@@ -514,7 +517,10 @@ class EntityMatcher:
                 for size in (2, 3):
                     codes = self.after_parent.get(text[end_index + 1 : end_index + 1 + size])
                     if codes and end_index + 1 + size in bounds and any(c.startswith(prefix) for c in codes):
-                        found.append((Entity(end_index + 1, end_index + 1 + size, "GPE", AFTER_RULE), 2))
+                        stop = end_index + 1 + size
+                        if text[stop : stop + 1] in ("市", "区", "县") and stop + 1 in bounds:
+                            stop += 1  # 阿克苏地区|库车|市: a county renamed a city, its level word cut off
+                        found.append((Entity(end_index + 1, stop, "GPE", AFTER_RULE), 2))
             if label == "LAW" and end_index + 1 not in bounds:
                 continue  # 未成年人保护|法治: the statute's last character starts the next word
             found.append((Entity(start, end_index + 1, label, rule, normalized, code), 2))
@@ -548,6 +554,11 @@ class EntityMatcher:
             if label == "GPE" and not rule.startswith("gpe.division") and after in bounds \
                     and text[after : after + 1] in ("州", "省") and after + 1 in bounds:  # 阿拉木图|州
                 found.append((Entity(start, after + 1, label, rule, None, None), 2))
+            if label == "GPE" and bay and bay in "市区县" and length >= 2 and after in bounds \
+                    and after + 1 in bounds and rule.startswith("gpe.division") \
+                    and text[end_index] not in "市区县州省" and (start == 0 or start in bounds):
+                # 漠河|市, 福州市|长乐|区: a county's short form and its level word jieba cut off
+                found.append((Entity(start, after + 1, label, rule, normalized, code), 2))
             if label == "GPE" and bay == "特" and text.startswith("特区", after):  # 香港|特区
                 found.append((Entity(start, after + 2, label, rule, normalized, code), 2))
         single: set[int] = set()  # one-character names (来郑): no part of a longer built name
@@ -875,6 +886,8 @@ class EntityMatcher:
             return False
         if b - a > 1 and self.tags.get(word) in ("v", "vd", "ad"):
             return True
+        if b - a == 1 and word in ASKING:
+            return True  # 请|国家发展改革委…: a verb of asking opens no name
         return company and not self._proper(word, a, known)
 
     def _cut_name(self, words: list[str]) -> bool:
@@ -928,6 +941,8 @@ class EntityMatcher:
             return True
         if len(piece) >= 2 and piece[-1] in GLUED_END and piece not in self.tags:
             return False  # 周在|天门山…公园, 施一公在|…论坛: a preposition glued on the word before a name
+        if len(piece) >= 2 and piece[0] in PREPOSITIONS and piece not in self.tags:
+            return False  # 依法|对原|省政协: a preposition glued on the word after it
         if len(piece) >= 2 and piece[0] in MODALS and piece not in self.tags:
             return False  # 要筑牢|黄河流域, 可经|钦州港: a modal and a verb jieba did not know
         return bool(NAME_PIECE.fullmatch(piece)) and piece not in self.stop_words and piece[0] != "暨" \
@@ -1078,9 +1093,9 @@ class EntityMatcher:
                 continue
             if rule in self.only_before and not text.startswith(self.only_before[rule], end):
                 continue  # 奖杯, 一杯: a cup is an event only before a word of a match (…杯|决赛)
-            if label == "ORG" and text.startswith("书记", end) \
-                    and text.endswith(COMPANY_WORDS, 0, end - length):
-                continue  # 汾酒集团有限责任公司|党委书记: the company, and a title
+            if label == "ORG" and text.startswith("书记", end) and text.endswith(
+                    TITLED_BODIES, 0, end - 2 if text.endswith("党委", 0, end) else end - length):
+                continue  # 汾酒集团有限责任公司|党委书记, …大学|党委书记: the company or school, and a title
             if end not in best or best[end][0] < length:
                 best[end] = (length, label, rule, tail_only)
         return best
@@ -1109,8 +1124,8 @@ class EntityMatcher:
                                        and self._parent(pieces, known, text)
                                        and not text.endswith(COMPANY_WORDS, 0, end)):
                 break  # 在郑|省实验室; 水利部|淮河水利委员会: a body's name starts at its parent
-            if rule in self.towns and text[ps:pe] in self.places:
-                break  # 通山县|九宫山镇: the county is a name of its own
+            if rule in self.towns and (text[ps:pe] in self.places or (pe - ps == 1 and text[ps] in "市区县")):
+                break  # 通山县|九宫山镇, 漠河|市|北极镇: the county is a name of its own
             if label == "FAC" and text.endswith("流域", ps, pe):
                 break  # 大渡河流域|梯级电站: the river basin is a region, not part of the facility
             piece = text[ps:pe]
