@@ -107,6 +107,7 @@ PHASE_FIRST = frozenset("自智数改扩新迁续保修主一二三四五六七�
 INNER_PHASE = ("工程", "项目")  # 控制性|工程|色季拉山|隧道: a named facility starts after the project word
 COMPANY_WORDS = ("公司", "集团")
 TITLED_BODIES = (*COMPANY_WORDS, "大学", "学院")  # …大学|党委书记: the school, and a title after it
+VALLEY_NOT = frozenset("山河峡低深幽波溪空")  # 山谷, 低谷: common words in 谷, no industry's valley
 ASKING = frozenset("请让派令")  # 请|国家…委: a one-character verb of asking before a name
 PREPOSITIONS = "对把被给"  # 对原|省政协: a preposition glued on a word jieba does not know
 COMPANY_ENDS = ("有限公司", "有限责任公司")  # a company's full name ends here (…股份有限公司|拟收购…)
@@ -1295,7 +1296,10 @@ class EntityMatcher:
                 # 安吉县|余村: a two-character village jieba does not know, right after its county
                 village = rule in self.towns and i > 0 and word not in self.tags \
                     and text[tokens[i - 1][0] : tokens[i - 1][1]] in self.places
-                if length == 1 and len(head) < 2 and te - ts < 3 and not village:
+                # 武汉|光谷, 中国|声谷: a valley of an industry after its city or country (not 山谷, 低谷)
+                valley = text[s] == "谷" and label == "FAC" and i > 0 and head not in VALLEY_NOT \
+                    and text[tokens[i - 1][0] : tokens[i - 1][1]] in self.places
+                if length == 1 and len(head) < 2 and te - ts < 3 and not village and not valley:
                     continue
                 # 水口镇, 余村: a town's one word, unknown to jieba or known as a word of its own
                 if rule in self.towns and te - ts <= 4 \
