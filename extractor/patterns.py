@@ -6,7 +6,9 @@ denominator); `compile_slots` expands them. Everything here is compiled once per
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from operator import itemgetter
 
 import regex
 
@@ -67,3 +69,24 @@ def compile_slots(source: str, tables: NumeralTables, flags: int = 0) -> regex.P
         .replace("{den}", chinese_numeral(tables))
     )
     return regex.compile(expanded, flags | regex.V1)
+
+
+def groupdict(m: regex.Match) -> dict[str, str | None]:
+    """`m.groupdict()`, about 3x faster: regex looks every name up on its own (~5 µs a match of
+    the number pattern), while `m.groups()` is one call."""
+    names, values = _group_columns(m.re)
+    return dict(zip(names, values(m.groups())))
+
+
+@lru_cache(maxsize=4096)
+def _group_columns(pattern: regex.Pattern) -> tuple[tuple[str, ...], Callable[[tuple], tuple]]:
+    """The pattern's group names, and what picks their values out of `m.groups()` in that order
+    (a name used twice is one group in regex)."""
+    index = pattern.groupindex
+    names = tuple(sorted(index, key=index.get))
+    positions = [index[n] - 1 for n in names]
+    if positions == list(range(pattern.groups)):
+        return names, tuple
+    if len(positions) == 1:
+        return names, lambda groups: (groups[positions[0]],)
+    return names, itemgetter(*positions)

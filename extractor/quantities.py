@@ -16,7 +16,7 @@ from itertools import accumulate, pairwise
 import regex
 
 from .numerals import Numeral, NumeralError, parse_numeral
-from .patterns import alternation, char_class, compile_slots, numeral
+from .patterns import alternation, char_class, compile_slots, groupdict, numeral
 from .rules import Pattern, RuleSet
 from .traps import TrapMatcher, TrapSpan
 
@@ -183,7 +183,7 @@ class QuantityMatcher:
                     yield self._with_bounds(text, cand)
 
     def _from_pattern(self, pat: Pattern, m: regex.Match) -> Candidate | None:
-        groups = m.groupdict()
+        groups = groupdict(m)
         try:
             n = self._numeral(groups["n"]).low if groups.get("n") else None
             if pat.normalizer == "number":
@@ -241,10 +241,9 @@ class QuantityMatcher:
                 pos = m.start() + 1
 
     def _from_number(self, text: str, m: regex.Match) -> Candidate | None:
-        unit_groups = ("u1", "bu", "u2") if m.re is self.range_re else ("u1", "bu")
-        if not any(m.group(*unit_groups)) and _is_chinese(m.group("n1")):
+        g = groupdict(m)
+        if not (g["u1"] or g["bu"] or g.get("u2")) and _is_chinese(g["n1"]):
             return None  # 进一步, 一体化: a Chinese numeral needs a unit (it would get none below)
-        g = m.groupdict()
         tables = self.rules.numerals
         if not _is_counting_numeral(g["n1"], tables) and not _bare_places_ok(g, tables, self.counters):
             return None
