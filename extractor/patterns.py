@@ -87,6 +87,6 @@ def _group_columns(pattern: regex.Pattern) -> tuple[tuple[str, ...], Callable[[t
     positions = [index[n] - 1 for n in names]
     if positions == list(range(pattern.groups)):
         return names, tuple
-    if len(positions) == 1:
-        return names, lambda groups: (groups[positions[0]],)
-    return names, itemgetter(*positions)
+    if len(positions) > 1:
+        return names, itemgetter(*positions)
+    return names, lambda groups: tuple(groups[i] for i in positions)  # one name, or none
