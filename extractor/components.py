@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy
 import regex
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
@@ -61,9 +62,10 @@ def offsets_of(doc: Doc) -> tuple[list[int], list[int]]:
     may have retokenized since), else read from the Doc's arrays."""
     if not len(doc):
         return [], []
-    kept = doc._.zh_offsets
-    if kept is not None and kept[0] == doc.to_array(IDX).tolist():  # one C call checks them
-        return kept
+    ext = doc._
+    kept, idx = ext.zh_offsets, ext.zh_idx
+    if kept is not None and idx is not None and numpy.array_equal(doc.to_array(IDX), idx):
+        return kept  # two C calls check them
     offsets = doc.to_array([IDX, LENGTH])
     return offsets[:, 0].tolist(), (offsets[:, 0] + offsets[:, 1]).tolist()
 
