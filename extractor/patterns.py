@@ -6,7 +6,9 @@ denominator); `compile_slots` expands them. Everything here is compiled once per
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from operator import itemgetter
 
 import regex
 
@@ -15,7 +17,7 @@ from .rules import NumeralTables
 # A minus sign only after a word that can take a signed figure (增长-2.1%, 为-0.5%), never a
 # dash (30-50, ——8.5%). A number never starts inside another one (1,2345 or 1，234 is not 2345).
 ARABIC = (
-    r"(?:(?<=[为是达至：:（(\s，,长降速幅])-)?(?<![0-9.])(?<![0-9][,，])"
+    r"(?:-(?<=[为是达至：:（(\s，,长降速幅]-))?(?<![0-9.])(?<![0-9][,，])"
     r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,6}(?![0-9])|[0-9]{1,20}(?![0-9]))(?:\.[0-9]{1,12})?"
 )
 
@@ -54,13 +56,10 @@ def chinese_numeral(tables: NumeralTables) -> str:
 
 
 def numeral(tables: NumeralTables) -> str:
-    # the lookahead lets the regex engine skip ahead to a possible first character: 7-10x
-    # faster scans than trying the lookbehinds at every offset
-    first = char_class(
-        list("-0123456789") + list(tables.digits) + list(tables.places) + list(tables.magnitudes)
-        + list(tables.tens) + [tables.vague_digit] + list(tables.vague_prefix)
-    )
-    return f"(?={first})(?:{ARABIC}|{chinese_numeral(tables)})"
+    # each branch opens with a lookahead of its first characters, so the regex engine skips ahead
+    # to a possible start (7-10x faster scans than trying the lookbehinds at every offset), and a
+    # Chinese character never walks the Arabic branch (regex tests set members one by one)
+    return f"(?:(?=[-0-9]){ARABIC}|{chinese_numeral(tables)})"
 
 
 def compile_slots(source: str, tables: NumeralTables, flags: int = 0) -> regex.Pattern:
@@ -70,3 +69,24 @@ def compile_slots(source: str, tables: NumeralTables, flags: int = 0) -> regex.P
         .replace("{den}", chinese_numeral(tables))
     )
     return regex.compile(expanded, flags | regex.V1)
+
+
+def groupdict(m: regex.Match) -> dict[str, str | None]:
+    """`m.groupdict()`, about 3x faster: regex looks every name up on its own (~5 µs a match of
+    the number pattern), while `m.groups()` is one call."""
+    names, values = _group_columns(m.re)
+    return dict(zip(names, values(m.groups())))
+
+
+@lru_cache(maxsize=4096)
+def _group_columns(pattern: regex.Pattern) -> tuple[tuple[str, ...], Callable[[tuple], tuple]]:
+    """The pattern's group names, and what picks their values out of `m.groups()` in that order
+    (a name used twice is one group in regex)."""
+    index = pattern.groupindex
+    names = tuple(sorted(index, key=index.get))
+    positions = [index[n] - 1 for n in names]
+    if positions == list(range(pattern.groups)):
+        return names, tuple
+    if len(positions) > 1:
+        return names, itemgetter(*positions)
+    return names, lambda groups: tuple(groups[i] for i in positions)  # one name, or none

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import regex
 
 from .numerals import NumeralError, parse_numeral
-from .patterns import compile_slots
+from .patterns import compile_slots, groupdict
 from .rules import RuleSet
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -94,8 +94,7 @@ class PeriodMatcher:
         except (NumeralError, ValueError):
             return None
 
-    def _year(self, m: regex.Match, date: DocDate | None) -> int | None:
-        groups = m.groupdict()
+    def _year(self, groups: dict[str, str | None], date: DocDate | None) -> int | None:
         if groups.get("y"):
             return self._int(groups["y"])
         if groups.get("rel"):
@@ -103,8 +102,8 @@ class PeriodMatcher:
         return date.year if date else None
 
     def _normalize(self, kind: str, m: regex.Match, date: DocDate | None) -> str | None:
-        g = m.groupdict()
-        year = self._year(m, date)
+        g = groupdict(m)
+        year = self._year(g, date)
         if kind == "year":
             return f"{year:04d}" if year else None
         if kind == "year_range":

@@ -29,6 +29,7 @@ Item = str | tuple[str, str | None]
 AnyRecord = Record | TargetRecord | EntityRecord
 MODELS = {"quantity": Record, "target": TargetRecord, "entity": EntityRecord}
 STAGES = ("zh_quantities", "zh_entities", "zh_periods", "zh_kinds", "zh_indicators")
+SPAN_STAGES = ("zh_quantities", "zh_entities", "zh_periods")  # those that can fill doc.spans
 
 
 class Pipeline:
@@ -43,6 +44,7 @@ class Pipeline:
         timeout: float | None = 30.0,
         targets: bool = True,
         entities: bool = True,
+        spans: bool = True,
     ) -> None:
         self.rule_dirs = [str(r) for r in rules]
         self.rules: RuleSet = load_rules(self.rule_dirs)
@@ -51,11 +53,15 @@ class Pipeline:
         self.entities = entities
         self.nlp = make_nlp(segmenter, self.rules)
         self.nlp.add_pipe(
-            "zh_quantities", config={"rules": self.rule_dirs, "latent": latent, "timeout": timeout}
+            "zh_quantities",
+            config={"rules": self.rule_dirs, "latent": latent, "timeout": timeout, "spans": spans},
         )
         for stage in STAGES[1:]:
             if stage != "zh_entities" or entities:
-                self.nlp.add_pipe(stage, config={"rules": self.rule_dirs})
+                config = {"rules": self.rule_dirs}
+                if stage in SPAN_STAGES:
+                    config["spans"] = spans
+                self.nlp.add_pipe(stage, config=config)
 
     def make_doc(self, text: str, date: str | DocDate | None = None, subject: str | None = None) -> Doc:
         try:
@@ -138,7 +144,8 @@ def record_rows(doc: Doc, doc_id: str | None = None, targets: bool = True) -> li
     """The records of a processed Doc as plain dicts, keys in the models' field order (what
     `record.to_dict()` gives): the batch runner writes these without building models."""
     text = doc._.zh_text if doc._.zh_text is not None else doc.text  # doc.text is rebuilt per access
-    sentences = SentenceIndex(text)
+    layout = doc._.layout  # its sentences hold for the source text when normalizing changed nothing
+    sentences = SentenceIndex(text, layout.sentences if layout is not None and layout.text == text else None)
     quantities = doc._.quantities or []
     facts = doc._.facts or [None] * len(quantities)
     rows = [_quantity_row(text, c, f, sentences, doc_id) for c, f in zip(quantities, facts)]

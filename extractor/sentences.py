@@ -33,9 +33,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 class SentenceIndex:
     """Find the sentence that holds a character offset."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bounds: list[tuple[int, int]] | None = None) -> None:
         self.text = text
-        self.bounds = sentence_bounds(text)
+        self.bounds = sentence_bounds(text) if bounds is None else bounds
         self.starts = [s for s, _ in self.bounds]
 
     def sentence_at(self, offset: int) -> str:

@@ -16,6 +16,7 @@ from itertools import accumulate, compress, islice
 from operator import add
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.lang.zh import Chinese
 from spacy.language import Language
@@ -34,7 +35,8 @@ ASCII_PART = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 PKUSEG_ENV = "ZH_EXTRACTOR_PKUSEG_MODEL"
 
 # doc.text rebuilds the string from the tokens on every access; offsets: (token starts, token ends)
-for _name in ("zh_norm", "zh_text", "zh_offsets"):
+# zh_idx: the token starts as the array doc.to_array(IDX) gives, to check the kept offsets by
+for _name in ("zh_norm", "zh_text", "zh_offsets", "zh_idx"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -76,6 +78,7 @@ class NormalizingTokenizer:
         doc._.zh_norm = norm
         doc._.zh_text = text
         doc._.zh_offsets = offsets
+        doc._.zh_idx = numpy.fromiter(offsets[0], dtype=numpy.uint64, count=len(words))
         return doc
 
 

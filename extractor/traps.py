@@ -6,8 +6,8 @@ drops any candidate that overlaps one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -15,8 +15,7 @@ from .patterns import alternation, char_class, compile_slots
 from .rules import QuotedLabels, RuleSet
 
 
-@dataclass(frozen=True)
-class TrapSpan:
+class TrapSpan(NamedTuple):  # a tuple: dozens per text, built 3x faster than a frozen dataclass
     start: int
     end: int
     trap: str  # date, period, name, label, code, enumeration, ordinal

@@ -360,3 +360,21 @@ def test_cli_output_dash_streams_jsonl_and_writes_no_files(tmp_path, texts, monk
     assert {json.loads(line)["doc_id"] for line in result.stdout.splitlines()} == {
         f"doc{i:02d}" for i in range(1, 12, 2)}
     assert list(tmp_path.iterdir()) == []
+
+
+def test_documents_are_counted_for_the_eta(tmp_path):
+    """Text files count one each; tables one per non-blank JSON line or CSV row, compressed or not
+    (a quoted newline stays inside its row); an unreadable table leaves the count unknown."""
+    from extractor.reader import count_items
+
+    (tmp_path / "a.txt").write_text("增长5%", encoding="utf-8")
+    lines = "".join(json.dumps({"id": i, "text": "新增100家"}) + "\n" + "\n" * (i == 1) for i in range(3))
+    (tmp_path / "b.jsonl").write_text(lines, encoding="utf-8")
+    with gzip.open(tmp_path / "c.jsonl.gz", "wt", encoding="utf-8") as out:
+        out.write(lines)
+    with gzip.open(tmp_path / "d.csv.gz", "wt", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerows([["id", "text"], ["1", "第一行\n第二行"], ["2", "增长5%"]])
+    assert count_items([str(tmp_path)], "*") == 1 + 3 + 3 + 2
+    (tmp_path / "e.jsonl.gz").write_bytes(b"not gzip")
+    assert count_items([str(tmp_path)], "*") is None

@@ -78,6 +78,19 @@ def test_component_is_registered_and_writes_spans(pipe):
     assert spans[0]._.quantity.unit == "kg"
 
 
+def test_batch_pipelines_skip_spans_and_give_the_same_records(pipe):
+    """The batch runner writes records only, so its pipeline builds no spaCy spans; the records
+    are those of a pipeline with spans, whose sentences may come from the layout or the text."""
+    from extractor.batch import Options, cached_pipeline
+
+    lean = cached_pipeline(Options())
+    for text in [p.read_text(encoding="utf-8") for p in ARTICLES] + ["１至８月增长５％。", "增长5%"]:
+        doc = lean.doc(text)
+        assert not doc.spans and doc._.quantities is not None
+        assert [r.to_dict() for r in lean(text, "a")] == [r.to_dict() for r in pipe(text, "a")]
+    assert extractor.Pipeline(spans=False).doc("增长5%，新增100家").spans == {}
+
+
 SPACED = ["a\u3000b  c\n\n３万吨\t 新增 100 家 ", "  x "]
 
 
