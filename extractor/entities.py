@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .automaton import Automaton
 from .errors import RuleError
-from .rules import bundled_rules_dir
+from .rules import SAFE_LOADER, bundled_rules_dir
 
 Label = Literal["PERSON", "ORG", "GPE", "LOC", "FAC", "LAW", "EVENT", "NORP", "PRODUCT"]
 LABEL_RANK = {"LAW": 0, "EVENT": 1, "FAC": 2, "ORG": 3, "GPE": 4, "LOC": 5, "PERSON": 6, "NORP": 7,
@@ -265,7 +265,7 @@ def _load(dirs: tuple[str, ...], fingerprint: str) -> EntityRules:
     for folder in map(Path, dirs):
         for path in sorted(folder.glob("*.yaml")):
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
                 parsed = EntityFile.model_validate(data)
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
@@ -344,12 +344,13 @@ def word_tags() -> dict[str, str]:
         return {}
     tags: dict[str, str] = {}
     with jieba.get_dict_file() as handle:
-        for line in handle:
-            parts = line.decode("utf-8").split()
-            if len(parts) == 3:
-                # a frequent word tagged as a place or name is a common word (城市, 海洋): tag it n
-                common = parts[2] in PROPER_TAGS and int(parts[1]) >= COMMON_FREQ
-                tags[parts[0]] = "n" if common else parts[2]
+        lines = handle.read().decode("utf-8").splitlines()  # one decode, not one a line
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3:
+            # a frequent word tagged as a place or name is a common word (城市, 海洋): tag it n
+            common = parts[2] in PROPER_TAGS and int(parts[1]) >= COMMON_FREQ
+            tags[parts[0]] = "n" if common else parts[2]
     return tags
 
 
