@@ -209,6 +209,46 @@ print(json.dumps({"without_s": spent[False], "with_s": spent[True],
 """
 
 
+_PAIRED = """
+import gzip, json, sys, time
+import jieba
+from extractor.batch import Options, cached_pipeline, process_document
+from extractor.reader import Document
+from extractor.writers import jsonl_bytes
+jieba.setLogLevel(60)
+pipe, options = cached_pipeline(Options()), Options()
+pipe("预热"), jieba.lcut("预热")
+clock, spent, limit = time.perf_counter, {"pipeline": 0.0, "lcut": 0.0}, int(sys.argv[2])
+
+def run_pipeline(n, text):
+    jsonl_bytes(process_document(pipe, Document(f"g{n}", text, "bench"), options).rows)
+
+def run_lcut(n, text):
+    jieba.lcut(text)
+
+with gzip.open(sys.argv[1], "rt", encoding="utf-8") as lines:
+    for n, line in enumerate(lines):
+        if n >= limit:
+            break
+        text = json.loads(line)["text"]
+        order = (("pipeline", run_pipeline), ("lcut", run_lcut))
+        for name, fn in order if n % 2 else order[::-1]:
+            start = clock()
+            fn(n, text)
+            spent[name] += clock() - start
+print(json.dumps(spent))
+"""
+PAIRED_DOCUMENTS = 2000  # ~4 million characters: enough to average out, quick at 100 MB
+
+
+def paired_ratio(corpus: Path) -> float:
+    """The pipeline's throughput over jieba.lcut's, timed document by document in turn in one
+    process (as the batch runner does each document, JSON included, but no file I/O), so a machine
+    whose speed drifts (a shared VM) slows both alike; the unpaired figures time them minutes apart."""
+    spent = json.loads(_python(_PAIRED, str(corpus), str(PAIRED_DOCUMENTS)))
+    return round(spent["lcut"] / spent["pipeline"], 3)
+
+
 def entity_overhead(corpus: Path) -> dict:
     """The pipeline's time with the entity stage over its time without it, in one process, and
     each stage's share of the time (the profile behind the throughput figures)."""
@@ -239,6 +279,7 @@ def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
     row["segmenter_chars_per_s"] = round(rate(lambda t: list(segment(t)), corpus))
     row["regex_scan_chars_per_s"] = round(rate(number.findall, corpus))
     row["pipeline_vs_jieba_lcut"] = round(row["pipeline_1"]["chars_per_s"] / row["jieba_lcut_chars_per_s"], 3)
+    row["pipeline_vs_jieba_lcut_paired"] = paired_ratio(corpus)
     if mb <= 10:  # the entity stage's share (issue bar: at most +50%), on the smaller sizes only
         row.update(entity_overhead(corpus))
     return row
@@ -247,7 +288,11 @@ def measure_size(mb: float, jobs: int, tmp: Path) -> dict:
 def table(results: dict) -> str:
     ratios = [f"{r['mb']:g} MB: {r['entity_time_ratio']}"
               for r in results["sizes"] if "entity_time_ratio" in r]
+    paired = [f"{r['mb']:g} MB: {r['pipeline_vs_jieba_lcut_paired']}"
+              for r in results["sizes"] if "pipeline_vs_jieba_lcut_paired" in r]
     lines = [f"start-up (fresh process, import + rules + first call): {results['startup_s']} s",
+             f"pipeline / jieba.lcut, timed document by document in turn (first {PAIRED_DOCUMENTS} "
+             f"documents): {', '.join(paired) or 'not measured'}",
              f"time with the entity stage / without it: {', '.join(ratios) or 'not measured'}",
              f"rules compile: {results['rules_compile_s']} s; a 10,000-name gazetteer adds "
              f"{results['gazetteer_10k_extra_s']} s"]

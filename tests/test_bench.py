@@ -33,6 +33,7 @@ def test_a_tiny_run_reports_every_figure(tmp_path):
         assert 50 < row[key]["peak_rss_per_worker_mb"] < 2000
     assert row["pipeline_1"]["records"] == row["pipeline_2"]["records"]
     assert row["jieba_lcut_chars_per_s"] > 0 and row["regex_scan_chars_per_s"] > row["jieba_lcut_chars_per_s"]
+    assert 0 < row["pipeline_vs_jieba_lcut_paired"] < 10  # timed document by document in turn
     assert 0 < results["startup_s"] < 30 and results["rules_compile_s"] > 0
     shares = row["time_shares"]
     assert set(shares) == {"tokenizer", "zh_quantities", "zh_entities", "zh_periods", "zh_kinds",
