@@ -216,10 +216,10 @@ class QuantityMatcher:
             bound = self.bounds_after[post.group("post")]
             end, comparator = post.end(), bound.comparator
             rules.append(bound.id)
-        pre = self.pre_re.search(text[max(0, start - 4) : start])
+        pre = self._bound_before(text, start, max(0, start - 4))  # within 4 characters of a pattern
         if pre:
-            bound = self.bounds_before[pre.group("pre")]
-            start -= len(pre.group("pre"))
+            bound = self.bounds_before[pre]
+            start -= len(pre)
             comparator = comparator if comparator != "=" else bound.comparator
             rules.append(bound.id)
         return replace(cand, start=start, end=end, comparator=comparator, rules=tuple(rules))

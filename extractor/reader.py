@@ -172,7 +172,7 @@ def read_table(
 ) -> Iterator[Document | Failure | None]:
     """One item per line (JSONL) or row (CSV); None for an item `skip` leaves out (its position
     is still counted). A file that cannot be read at all is one failure."""
-    reader = _csv_rows if path.name.lower().removesuffix(".gz").endswith(".csv") else _jsonl_rows
+    reader = _csv_rows if _is_csv(path) else _jsonl_rows
     seq = first
     try:
         for line, row in reader(path, fields):
@@ -192,6 +192,15 @@ def read_table(
 
 def _open_binary(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _is_csv(path: Path) -> bool:
+    return path.name.lower().removesuffix(".gz").endswith(".csv")
+
+
+def _csv_text(raw: IO[bytes]) -> io.TextIOWrapper:
+    """CSV text as the csv module wants it: a BOM dropped, newlines inside quoted fields kept."""
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
 def _jsonl_rows(path: Path, fields: Fields) -> Iterator[tuple[int, dict | InputError]]:
@@ -218,8 +227,7 @@ def _jsonl_rows(path: Path, fields: Fields) -> Iterator[tuple[int, dict | InputE
 def _csv_rows(path: Path, fields: Fields) -> Iterator[tuple[int, dict | InputError]]:
     """(first line of the row, row as a dict); a header without the text column is an error."""
     with _open_binary(path) as raw:
-        handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        reader = csv.DictReader(handle)
+        reader = csv.DictReader(_csv_text(raw))
         header = reader.fieldnames or []
         if fields.text not in header:
             raise _MissingColumn(fields.text, header)
@@ -292,9 +300,8 @@ def count_items(inputs: Iterable[str], glob: str = "*.txt") -> int | None:
 def _count_rows(path: Path) -> int | None:
     try:
         with _open_binary(path) as raw:
-            if path.name.lower().removesuffix(".gz").endswith(".csv"):
-                handle = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-                return max(sum(1 for _ in csv.reader(handle)) - 1, 0)  # quoted newlines stay in a row
+            if _is_csv(path):
+                return max(sum(1 for _ in csv.reader(_csv_text(raw))) - 1, 0)  # quoted newlines stay in a row
             return sum(1 for line in raw if line.strip())
     except (OSError, EOFError, UnicodeDecodeError, csv.Error):
         return None
